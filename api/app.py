@@ -1,0 +1,68 @@
+"""The FastAPI application: health, figures, and (see the other modules of api/) the
+SPARQL endpoint, canned queries, JSON API and pages.
+
+``create_app()`` is a factory so that tests and ``mandategraph serve`` each get an
+app bound to their own settings.
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from graph.errors import MandategraphError
+from graph.settings import Settings, get_settings
+from graph.store import MEMORY, Store
+
+
+def open_app_store(settings: Settings) -> Store:
+    """The store the app reads: read-only on disk, so a build can run beside it."""
+    if settings.store == MEMORY:
+        return Store.open(MEMORY)
+    return Store.open(settings.store, read_only=True)
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """Build the application.
+
+    Args:
+        settings: defaults to :func:`graph.settings.get_settings`.
+        store: an already open store (tests); by default the configured one is opened.
+    """
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = store or open_app_store(settings)
+        yield
+        if store is None:
+            app.state.store.close()
+
+    app = FastAPI(
+        title="mandategraph",
+        description="Mandates, actors and activities of the OAS as a knowledge graph.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+
+    @app.exception_handler(MandategraphError)
+    async def mandategraph_error(_request: Request, exc: MandategraphError) -> JSONResponse:
+        return JSONResponse(exc.to_dict(), status_code=exc.http_status)
+
+    @app.get("/health")
+    def health(request: Request) -> dict[str, object]:
+        """Liveness: the store answers a query."""
+        request.app.state.store.execute("ASK { ?s ?p ?o }")
+        return {"status": "ok", "store": settings.store}
+
+    @app.get("/stats")
+    def stats(request: Request) -> dict[str, object]:
+        """Figures of the graph: triples per graph, resolutions, mandates, activities."""
+        return request.app.state.store.stats()
+
+    # routers: each module of api/ adds its own line here
+    return app

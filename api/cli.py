@@ -1,0 +1,363 @@
+"""The ``mandategraph`` command line.
+
+Exit codes (see :mod:`graph.errors`): 0 ok, 1 unexpected error, 2 bad option or
+value, 3 document not readable or not extractable, 4 not found, 5 SPARQL syntax,
+6 query timeout, 7 store unavailable, 8 validation failed, 9 forbidden.
+User mistakes print one line ``error: ...`` on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from graph.errors import BadParameterError, DocumentError, MandategraphError, StoreError
+from graph.settings import get_settings
+from graph.store import EXPORT_FORMATS, MEMORY, Store
+
+app = typer.Typer(
+    name="mandategraph",
+    help="A knowledge graph of mandates, actors and activities (OAS resolutions and reports).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class QueryFormat(str, Enum):
+    """Output formats of ``mandategraph query``."""
+
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    xml = "xml"
+
+
+class ExportFormat(str, Enum):
+    """Output formats of ``mandategraph export``."""
+
+    ttl = "ttl"
+    nt = "nt"
+    nq = "nq"
+    trig = "trig"
+    jsonld = "jsonld"
+    xml = "xml"
+
+
+def handle_errors(func: F) -> F:
+    """Map mandategraph errors to one line on stderr and their exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except MandategraphError as exc:
+            err.print(f"[red]error:[/red] {exc.message}", highlight=False, soft_wrap=True)
+            if exc.detail:
+                err.print(exc.detail, highlight=False, markup=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class State:
+    """Options shared by every command."""
+
+    store_location: str = ""
+
+
+state = State()
+
+
+@app.callback()
+def main(
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            envvar="MANDATEGRAPH_STORE",
+            help="Store directory, or 'memory'. Default: the MANDATEGRAPH_STORE setting.",
+        ),
+    ] = None,
+) -> None:
+    """mandategraph: who was mandated to do what, who did it, with whom, for whom."""
+    state.store_location = store or get_settings().store
+
+
+def open_store(*, write: bool) -> Store:
+    """Open the configured store, read-only for commands that only read."""
+    location = state.store_location or get_settings().store
+    if location != MEMORY and not write:
+        if not Path(location).is_dir():
+            raise StoreError(f"no store at {location}: run 'mandategraph build' first")
+        return Store.open(location, read_only=True)
+    return Store.open(location)
+
+
+# -- build and ingest ------------------------------------------------------------------
+
+
+@app.command()
+@handle_errors
+def build(
+    corpus: Annotated[
+        Path | None, typer.Option(help="Folder of documents (default: the bundled corpus/).")
+    ] = None,
+    validate: Annotated[bool, typer.Option(help="Check SHACL shapes before storing.")] = True,
+    reason: Annotated[bool, typer.Option(help="Materialize HermiT's inferences.")] = True,
+) -> None:
+    """Build the graph: ontology, reference data, every corpus document, inferences."""
+    from graph.build import build as run_build
+
+    settings = get_settings()
+    folder = corpus or settings.corpus
+    with open_store(write=True) as store, Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=err, transient=True,
+    ) as progress:
+        task = progress.add_task("building", total=None)
+        report = run_build(
+            store,
+            corpus=folder,
+            validate=validate and settings.validate_shapes,
+            reason=reason and settings.reason,
+            progress=lambda message: progress.update(task, description=message),
+        )
+        stats = store.stats()
+    for path, exc in report.failures:
+        err.print(f"[red]skipped[/red] {path.name}: {exc.message}", highlight=False)
+    table = RichTable(title=f"built {state.store_location} in {report.seconds:.1f} s")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("documents ingested", str(len(report.documents)))
+    table.add_row("documents failed", str(len(report.failures)))
+    for key in ("resolutions", "mandates", "activities", "organizations", "states"):
+        table.add_row(key, str(stats[key]))
+    table.add_row("ontology triples", str(report.ontology_triples))
+    table.add_row("reference triples", str(report.reference_triples))
+    table.add_row(
+        "inferred triples", str(report.inferred_triples) if report.reasoned else "not reasoned"
+    )
+    table.add_row("triples in all", str(stats["triples"]))
+    out.print(table)
+    if report.failures and not report.documents:
+        raise typer.Exit(report.failures[0][1].exit_code)
+
+
+@app.command()
+@handle_errors
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Document files to ingest.")],
+    lang: Annotated[str | None, typer.Option(help="fr, en or es (default: detected).")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="report or resolution (default: detected).")
+    ] = None,
+    validate: Annotated[bool, typer.Option(help="Check SHACL shapes before storing.")] = True,
+    reason: Annotated[bool, typer.Option(help="Refresh HermiT's inferences after.")] = True,
+) -> None:
+    """Ingest documents, each replacing its own named graph (idempotent)."""
+    from graph.build import materialize_inferences
+    from graph.ingest import ingest as run_ingest
+
+    if lang is not None and lang not in ("fr", "en", "es"):
+        raise BadParameterError(f"--lang must be fr, en or es, not {lang!r}")
+    if kind is not None and kind not in ("report", "resolution"):
+        raise BadParameterError(f"--kind must be report or resolution, not {kind!r}")
+    for path in files:
+        if not path.is_file():
+            raise DocumentError(f"no such file: {path}")
+    settings = get_settings()
+    with open_store(write=True) as store:
+        if not store.graphs():
+            from graph.build import load_vocabulary
+
+            load_vocabulary(store)
+        for path in files:
+            result = run_ingest(
+                store, path, lang=lang, kind=kind, validate=validate and settings.validate_shapes
+            )
+            for warning in result.warnings:
+                err.print(f"[yellow]warning:[/yellow] {path.name}: {warning}", highlight=False)
+            out.print(
+                f"{path.name}: {result.triples} triples into <{result.graph}> "
+                f"({result.kind}, {result.language})",
+                highlight=False,
+            )
+        if reason and settings.reason:
+            from ontology.reasoning import java_available
+
+            if java_available():
+                materialize_inferences(store)
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def _print_table(columns: list[str], rows: list[list[str | None]], *, title: str = "") -> None:
+    table = RichTable(title=title or None, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if v is None else v for v in row))
+    out.print(table)
+
+
+@app.command()
+@handle_errors
+def query(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="A canned query's name (see 'mandategraph queries') or a .rq file."),
+    ] = None,
+    text: Annotated[str | None, typer.Option("--text", help="SPARQL text to run.")] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="NAME=VALUE for a canned query's parameter."),
+    ] = None,
+    fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        QueryFormat.table
+    ),
+) -> None:
+    """Run a canned query, a .rq file or SPARQL text; print a table or SPARQL results."""
+    from graph.results import serialize, to_table
+    from queries.catalog import get_query, load_query
+
+    if (name is None) == (text is None):
+        raise BadParameterError("give a query name or file, or --text, not both")
+    values: dict[str, str] = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise BadParameterError(f"--param takes NAME=VALUE, got {item!r}")
+        values[key.strip()] = value
+    bindings = {}
+    if text is not None:
+        sparql = text
+        if values:
+            raise BadParameterError("--param goes with a canned query, not with --text")
+    else:
+        assert name is not None
+        if name.endswith(".rq") or Path(name).is_file():
+            path = Path(name)
+            if not path.is_file():
+                raise DocumentError(f"no such query file: {path}")
+            canned = load_query(path)
+        else:
+            canned = get_query(name)
+        sparql = canned.text
+        bindings = canned.bindings(values)
+    with open_store(write=False) as store:
+        results = store.execute(sparql, bindings=bindings)
+        if fmt is QueryFormat.table:
+            table = to_table(results)
+            _print_table(table.columns, table.rows)
+            err.print(f"{len(table.rows)} rows", highlight=False)
+            return
+        graph_fmt = {"json": "jsonld", "xml": "xml", "csv": "nt", "tsv": "nt"}
+        import pyoxigraph as ox
+
+        wanted = graph_fmt[fmt.value] if isinstance(results, ox.QueryTriples) else fmt.value
+        body, _media = serialize(results, wanted)
+    sys.stdout.buffer.write(body)
+    if not body.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+    sys.stdout.flush()
+
+
+@app.command("queries")
+@handle_errors
+def list_queries() -> None:
+    """List the canned queries with their parameters."""
+    from queries.catalog import load_catalog
+
+    rows = [
+        [q.name, q.summary, ", ".join(f"{p.name}:{p.type}" for p in q.params)]
+        for q in load_catalog().values()
+    ]
+    _print_table(["name", "summary", "params"], rows)
+
+
+@app.command()
+@handle_errors
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Serialization.")] = (
+        ExportFormat.trig
+    ),
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Export the store: nq/trig/jsonld keep the named graphs, ttl/nt/xml give the union."""
+    assert fmt.value in EXPORT_FORMATS
+    with open_store(write=False) as store:
+        body = store.export(fmt.value)
+    if output is None:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+    else:
+        try:
+            output.write_bytes(body)
+        except OSError as exc:
+            raise StoreError(f"cannot write {output}: {exc.strerror}") from exc
+        err.print(f"wrote {len(body)} bytes to {output}", highlight=False)
+
+
+@app.command()
+@handle_errors
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Figures of the graph: documents, resolutions, mandates, activities, actors."""
+    with open_store(write=False) as store:
+        figures = store.stats()
+    if as_json:
+        out.print_json(json.dumps(figures))
+        return
+    rows = [[k, str(v)] for k, v in figures.items() if k != "graphs"]
+    rows += [[f"graph <{g}>", str(n)] for g, n in figures["graphs"].items()]
+    _print_table(["what", "count"], rows)
+
+
+@app.command()
+@handle_errors
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (MANDATEGRAPH_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (MANDATEGRAPH_PORT).")] = None,
+) -> None:
+    """Serve the graph over HTTP (settings: see the README, all MANDATEGRAPH_*)."""
+    import os
+
+    import uvicorn
+
+    settings = get_settings()
+    location = state.store_location or settings.store
+    if location != MEMORY and not Path(location).is_dir():
+        raise StoreError(f"no store at {location}: run 'mandategraph build' first")
+    os.environ["MANDATEGRAPH_STORE"] = location
+    get_settings.cache_clear()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,119 @@
+"""Build the graph: ontology, reference data, every corpus document, inferences.
+
+The steps, each writing its own named graph:
+
+1. ``graph/ontology``: the OWL ontology (``ontology/mandategraph.ttl``);
+2. ``graph/reference``: states, organizations, themes, instruments (the registry);
+3. ``graph/document/<slug>``: one per corpus document (see :mod:`graph.ingest`);
+4. ``graph/inferred``: class memberships entailed by HermiT over all of the above,
+   so that plain SPARQL (``?x a mg:Organization``) sees them.
+
+A document that fails is reported and skipped; the documents already stored stay.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from graph.errors import MandategraphError
+from graph.ingest import IngestResult, corpus_files, ingest
+from graph.store import Store
+from ontology.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    ontology_triples: int = 0
+    reference_triples: int = 0
+    inferred_triples: int = 0
+    documents: list[IngestResult] = field(default_factory=list)
+    failures: list[tuple[Path, MandategraphError]] = field(default_factory=list)
+    reasoned: bool = False
+    seconds: float = 0.0
+
+
+def load_vocabulary(store: Store) -> tuple[int, int]:
+    """Write the ontology and the reference data into their named graphs.
+
+    Returns:
+        The triple counts of the ontology graph and of the reference graph.
+    """
+    from ontology.loader import ontology_graph
+    from ontology.registry import load_registry
+
+    ontology = store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
+    reference = store.replace_graph(REFERENCE_GRAPH, load_registry().to_graph())
+    return ontology, reference
+
+
+def materialize_inferences(store: Store) -> int:
+    """Run HermiT over everything stored and write the inferred class memberships.
+
+    Raises:
+        graph.errors.ValidationError: the data makes the ontology inconsistent.
+
+    Returns:
+        The number of inferred triples written to ``graph/inferred``.
+    """
+    from ontology.reasoning import infer
+
+    data = Graph()
+    for counted in store.graphs():
+        if counted.graph != str(INFERRED_GRAPH):
+            for triple in store.triples(URIRef(counted.graph)):
+                data.add(triple)
+    inferred = infer(data)
+    return store.replace_graph(INFERRED_GRAPH, inferred)
+
+
+def build(
+    store: Store,
+    *,
+    corpus: Path,
+    validate: bool = True,
+    reason: bool = True,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build the whole graph from the ontology, the registry and a corpus folder.
+
+    Args:
+        store: an open, writable store.
+        corpus: folder of documents (``.txt``, ``.md``, ... with optional ``.yaml``
+            sidecars).
+        validate: check each document graph against the SHACL shapes.
+        reason: materialize HermiT's inferences (needs Java).
+        progress: called with a short message before each step.
+
+    Raises:
+        graph.errors.DocumentError: the corpus folder does not exist.
+    """
+    started = time.perf_counter()
+    say = progress or (lambda _message: None)
+    report = BuildReport()
+    files = corpus_files(corpus)
+    say("ontology and reference data")
+    report.ontology_triples, report.reference_triples = load_vocabulary(store)
+    for path in files:
+        say(f"document {path.name}")
+        try:
+            report.documents.append(ingest(store, path, validate=validate))
+        except MandategraphError as exc:
+            report.failures.append((path, exc))
+    if reason:
+        from ontology.reasoning import java_available
+
+        if java_available():
+            say("reasoning (HermiT)")
+            report.inferred_triples = materialize_inferences(store)
+            report.reasoned = True
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,99 @@
+"""SPARQL results: serialization in the standard formats and plain rows for tables.
+
+SELECT/ASK results are written in the SPARQL 1.1 Query Results formats (JSON, XML,
+CSV, TSV) by Oxigraph itself; CONSTRUCT/DESCRIBE results in RDF formats. Rows for a
+terminal table or an HTML page are plain strings: literals by their lexical form,
+IRIs in full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from graph.errors import UnknownFormatError
+
+#: SELECT/ASK formats: name -> (pyoxigraph format, media type)
+RESULT_FORMATS: dict[str, tuple[ox.QueryResultsFormat, str]] = {
+    "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
+    "xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
+    "csv": (ox.QueryResultsFormat.CSV, "text/csv"),
+    "tsv": (ox.QueryResultsFormat.TSV, "text/tab-separated-values"),
+}
+
+#: CONSTRUCT/DESCRIBE formats: name -> (pyoxigraph format, media type)
+GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
+    "ttl": (ox.RdfFormat.TURTLE, "text/turtle"),
+    "nt": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
+    "xml": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
+}
+
+
+@dataclass
+class Table:
+    """A SELECT result as plain strings, for terminals and HTML pages."""
+
+    columns: list[str]
+    rows: list[list[str | None]] = field(default_factory=list)
+    truncated: bool = False
+
+
+def term_text(term: object) -> str | None:
+    """The plain text of a result term: lexical form of a literal, IRI of a node."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal | ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term)
+
+
+def to_table(
+    results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, *, max_rows: int | None = None
+) -> Table:
+    """Read results into a :class:`Table` (ASK: one ``result`` column; graphs: s/p/o)."""
+    if isinstance(results, ox.QueryBoolean):
+        return Table(["result"], [["true" if bool(results) else "false"]])
+    if isinstance(results, ox.QueryTriples):
+        table = Table(["subject", "predicate", "object"])
+        for triple in results:
+            if max_rows is not None and len(table.rows) >= max_rows:
+                table.truncated = True
+                break
+            table.rows.append([term_text(triple.subject), term_text(triple.predicate),
+                               term_text(triple.object)])
+        return table
+    columns = [v.value for v in results.variables]
+    table = Table(columns)
+    for solution in results:
+        if max_rows is not None and len(table.rows) >= max_rows:
+            table.truncated = True
+            break
+        table.rows.append([term_text(solution[c]) for c in columns])
+    return table
+
+
+def serialize(
+    results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: str
+) -> tuple[bytes, str]:
+    """Serialize results in ``fmt``; returns ``(body, media type)``.
+
+    Raises:
+        UnknownFormatError: ``fmt`` does not fit the kind of result.
+    """
+    if isinstance(results, ox.QueryTriples):
+        if fmt not in GRAPH_FORMATS:
+            raise UnknownFormatError(
+                f"a graph result cannot be written as {fmt!r} (use {', '.join(GRAPH_FORMATS)})"
+            )
+        rdf_format, media = GRAPH_FORMATS[fmt]
+        return ox.serialize(results, format=rdf_format), media  # type: ignore[return-value]
+    if fmt not in RESULT_FORMATS:
+        raise UnknownFormatError(
+            f"query results cannot be written as {fmt!r} (use {', '.join(RESULT_FORMATS)})"
+        )
+    results_format, media = RESULT_FORMATS[fmt]
+    return results.serialize(format=results_format), media  # type: ignore[return-value]

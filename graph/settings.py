@@ -1,0 +1,74 @@
+"""Settings, read from ``MANDATEGRAPH_*`` environment variables (or a ``.env`` file).
+
+Every field has a description; the README lists them all (a test checks that).
+Obtain them through :func:`get_settings`, which is cached so tests can override it
+with ``get_settings.cache_clear()`` after changing the environment.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration of mandategraph (environment prefix ``MANDATEGRAPH_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="MANDATEGRAPH_", env_file=".env", extra="ignore")
+
+    store: str = Field(
+        default="var/store",
+        description=(
+            "Where the graph lives: a directory for the embedded Oxigraph store "
+            "(created on first build), or 'memory' for a throw-away store."
+        ),
+    )
+    corpus: Path = Field(
+        default=PROJECT_ROOT / "corpus",
+        description="Folder of documents that 'mandategraph build' ingests by default.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address 'mandategraph serve' binds.")
+    port: int = Field(default=8000, description="Port 'mandategraph serve' listens on.")
+    query_timeout: float = Field(
+        default=10.0,
+        description="Seconds a SPARQL query may run before it is stopped (HTTP 503).",
+    )
+    max_rows: int = Field(
+        default=10000,
+        description="Most result rows a query returns over HTTP; more are cut and flagged.",
+    )
+    query_workers: int = Field(
+        default=2,
+        description="Worker processes that run SPARQL queries for the HTTP server.",
+    )
+    update_token: str | None = Field(
+        default=None,
+        description="Bearer token that enables SPARQL Update over HTTP; unset = read-only.",
+    )
+    service_allowlist: list[str] = Field(
+        default_factory=list,
+        description="Endpoints a SPARQL SERVICE clause may call (JSON list); empty = none.",
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins allowed by CORS (JSON list, e.g. [\"*\"]); empty = no CORS.",
+    )
+    validate_shapes: bool = Field(
+        default=True,
+        description="Validate every document graph against the SHACL shapes before storing it.",
+    )
+    reason: bool = Field(
+        default=True,
+        description="Run the HermiT reasoner at build time and store inferred class memberships.",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read once."""
+    return Settings()

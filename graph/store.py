@@ -1,0 +1,372 @@
+"""The quad store: one small interface over rdflib, backed by Oxigraph.
+
+``Store.open("memory")`` gives an in-memory store (tests); ``Store.open(path)`` an
+embedded persistent Oxigraph store on disk (the default, see
+:class:`graph.settings.Settings`). Queries go through rdflib (``Dataset`` with the
+``Oxigraph`` plugin of oxrdflib), which hands the query text and bindings to the Rust
+engine, so they cost what Oxigraph costs.
+
+Layout of the dataset: one named graph per source document
+(``graph/document/<slug>``), plus ``graph/ontology``, ``graph/reference`` and
+``graph/inferred``. Queries see the union of all named graphs as their default graph.
+
+Facts that matter here (measured, see ../shared/STACK.md): ``len()`` on an oxrdflib
+graph runs a full COUNT, so the store keeps no hot-path ``len``; a second read-write
+open of one path fails on a lock, so a clear :class:`StoreError` says so;
+``pyoxigraph.Store.read_only(path)`` opens beside a writer, which the query workers use.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.query import Result
+from rdflib.term import Identifier, Node
+
+from graph.errors import QuerySyntaxError, StoreError, UnknownFormatError
+from ontology.namespaces import GRAPH, PREFIXES
+
+MEMORY = "memory"
+
+#: Export formats: name -> (pyoxigraph format, carries named graphs?)
+EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
+    "ttl": (ox.RdfFormat.TURTLE, False),
+    "nt": (ox.RdfFormat.N_TRIPLES, False),
+    "nq": (ox.RdfFormat.N_QUADS, True),
+    "trig": (ox.RdfFormat.TRIG, True),
+    "jsonld": (ox.RdfFormat.JSON_LD, True),
+    "xml": (ox.RdfFormat.RDF_XML, False),
+}
+
+_SYNTAX_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+@dataclass(frozen=True)
+class GraphCount:
+    """How many triples one named graph holds."""
+
+    graph: str
+    triples: int
+
+
+def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store {term!r}")
+
+
+def syntax_error(exc: Exception, text: str) -> QuerySyntaxError:
+    """Turn an Oxigraph parse error into a :class:`QuerySyntaxError` with line/column.
+
+    Args:
+        exc: the ``SyntaxError`` raised by pyoxigraph (``error at 3:7: expected ...``).
+        text: the query text, to quote the offending line.
+    """
+    message = str(exc)
+    found = _SYNTAX_POSITION.search(message)
+    line = column = None
+    detail = None
+    if found:
+        line, column = int(found.group(1)), int(found.group(2))
+        lines = text.splitlines()
+        if 0 < line <= len(lines):
+            detail = f"{lines[line - 1]}\n{' ' * max(column - 1, 0)}^"
+    return QuerySyntaxError(message, line=line, column=column, detail=detail)
+
+
+class Store:
+    """A dataset of named graphs behind rdflib, stored by Oxigraph.
+
+    Use :meth:`open`; close with :meth:`close` or a ``with`` block.
+    """
+
+    def __init__(self, inner: ox.Store, *, location: str, read_only: bool = False) -> None:
+        self.location = location
+        self.read_only = read_only
+        self._inner = inner
+        self.dataset = Dataset(store=OxigraphStore(store=inner), default_union=True)
+        for prefix, namespace in PREFIXES.items():
+            self.dataset.bind(prefix, namespace)
+
+    # -- opening ---------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, location: str | Path = MEMORY, *, read_only: bool = False) -> Store:
+        """Open (creating if needed) the store at ``location``.
+
+        Args:
+            location: ``"memory"`` for a throw-away in-memory store, else a directory.
+            read_only: open an existing on-disk store without taking the write lock,
+                so several processes can query beside one writer.
+
+        Raises:
+            StoreError: the directory cannot be created or written, is locked by
+                another process, or (read-only) does not hold a store.
+        """
+        if str(location) == MEMORY:
+            return cls(ox.Store(), location=MEMORY)
+        path = Path(location).expanduser()
+        try:
+            if read_only:
+                if not path.is_dir():
+                    raise StoreError(f"no store at {path}: run 'mandategraph build' first")
+                inner = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                inner = ox.Store(str(path))
+        except StoreError:
+            raise
+        except OSError as exc:
+            text = str(exc)
+            if "lock" in text.lower():
+                raise StoreError(
+                    f"the store at {path} is in use by another process "
+                    "(stop it, or open the store read-only)"
+                ) from exc
+            raise StoreError(f"cannot open the store at {path}: {exc.strerror or text}") from exc
+        return cls(inner, location=str(path), read_only=read_only)
+
+    def close(self) -> None:
+        """Flush and release the store (a no-op for memory stores)."""
+        if not self.read_only and self.location != MEMORY:
+            try:
+                self._inner.flush()
+            except OSError:
+                pass
+        # pyoxigraph releases its lock when the last reference goes
+        self.dataset = None  # type: ignore[assignment]
+        self._inner = None  # type: ignore[assignment]
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying :class:`pyoxigraph.Store`, for bulk paths that skip rdflib."""
+        return self._inner
+
+    # -- writing ---------------------------------------------------------------------
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"the store at {self.location} is open read-only")
+
+    def replace_graph(self, name: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> int:
+        """Replace the named graph ``name`` with ``triples``, atomically.
+
+        The old content is dropped and the new one inserted in one Oxigraph
+        transaction: a reader sees either the old graph or the new one, and a failure
+        leaves the old one in place.
+
+        Args:
+            name: the named graph's IRI.
+            triples: an rdflib ``Graph`` or any iterable of (s, p, o) rdflib terms.
+
+        Returns:
+            The number of triples written.
+        """
+        self._check_writable()
+        rows = [
+            ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o))  # type: ignore[arg-type]
+            for s, p, o in triples
+        ]
+        body = ox.serialize(rows, format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if rows else ""
+        # One SPARQL update is one transaction in Oxigraph: DROP and INSERT commit together.
+        update = f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{body}}} }}"
+        try:
+            self._inner.update(update)
+        except OSError as exc:
+            raise StoreError(f"cannot write graph <{name}>: {exc}") from exc
+        return len(rows)
+
+    def drop_graph(self, name: URIRef) -> None:
+        """Remove one named graph (silently if absent)."""
+        self._check_writable()
+        self._inner.update(f"DROP SILENT GRAPH <{name}>")
+
+    def load_file(self, path: str | Path, *, graph: URIRef, fmt: str = "nt") -> None:
+        """Bulk-load an RDF file into a named graph (non-transactional: for benchmarks)."""
+        self._check_writable()
+        rdf_format = EXPORT_FORMATS[fmt][0]
+        self._inner.bulk_load(str(path), format=rdf_format, to_graph=ox.NamedNode(str(graph)))
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL 1.1 Update.
+
+        Raises:
+            QuerySyntaxError: the update does not parse.
+        """
+        self._check_writable()
+        try:
+            self._inner.update(text, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise syntax_error(exc, text) from exc
+
+    # -- reading ---------------------------------------------------------------------
+
+    def query(
+        self,
+        text: str,
+        *,
+        bindings: Mapping[str, Identifier] | None = None,
+    ) -> Result:
+        """Run a SPARQL query over the union of all named graphs.
+
+        Args:
+            text: the query. The prefixes of :data:`ontology.namespaces.PREFIXES` are
+                predeclared.
+            bindings: values for variables, bound by the engine (never pasted into
+                the text).
+
+        Raises:
+            QuerySyntaxError: the query does not parse (with line and column).
+        """
+        try:
+            return self.dataset.query(text, initBindings=dict(bindings or {}))
+        except SyntaxError as exc:
+            raise syntax_error(exc, text) from exc
+
+    def execute(
+        self,
+        text: str,
+        *,
+        bindings: Mapping[str, Identifier] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query on the engine directly and return pyoxigraph results.
+
+        The fast path for serializing results (SPARQL JSON/XML/CSV/TSV, RDF): no
+        rdflib term conversion. Same semantics as :meth:`query`.
+
+        Args:
+            text: the query.
+            bindings: values for variables, bound by the engine.
+            default_graphs: IRIs whose union is the default graph (SPARQL protocol's
+                ``default-graph-uri``); by default the union of all named graphs.
+            named_graphs: IRIs visible through ``GRAPH`` (``named-graph-uri``).
+
+        Raises:
+            QuerySyntaxError: the query does not parse.
+        """
+        options: dict[str, Any] = {"prefixes": PREFIXES}
+        if default_graphs:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if bindings:
+            options["substitutions"] = {
+                ox.Variable(name): _to_ox(value) for name, value in bindings.items()
+            }
+        try:
+            return self._inner.query(text, **options)
+        except SyntaxError as exc:
+            raise syntax_error(exc, text) from exc
+
+    def graphs(self) -> list[GraphCount]:
+        """The named graphs with their triple counts, sorted by name."""
+        rows = self._inner.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        )
+        return [GraphCount(row["g"].value, int(row["n"].value)) for row in rows]  # type: ignore[index, union-attr]
+
+    def document_graphs(self) -> list[str]:
+        """IRIs of the per-document named graphs."""
+        prefix = str(GRAPH["document/"])
+        return [
+            g.value
+            for g in self._inner.named_graphs()
+            if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)
+        ]
+
+    def stats(self) -> dict[str, Any]:
+        """Figures of the graph: triples per graph and counts of the main classes."""
+        classes = {
+            "resolutions": "mg:Resolution",
+            "mandates": "mg:OperativeParagraph",
+            "activities": "mg:Activity",
+            "organizations": "mg:Organization",
+            "states": "mg:State",
+            "documents": "mg:Document",
+        }
+        selects = " ".join(
+            f"{{ SELECT (COUNT(DISTINCT ?x{i}) AS ?{key}) WHERE {{ ?x{i} a {cls} }} }}"
+            for i, (key, cls) in enumerate(classes.items())
+        )
+        counts: dict[str, int] = {}
+        rows = self._inner.query(
+            f"SELECT * WHERE {{ {selects} }}",
+            prefixes=PREFIXES,
+            use_default_graph_as_union=True,
+        )
+        for row in rows:  # type: ignore[union-attr]
+            for key in classes:
+                value = row[key]
+                counts[key] = int(value.value) if value is not None else 0
+        graphs = self.graphs()
+        return {
+            "triples": sum(g.triples for g in graphs),
+            "graphs": {g.graph: g.triples for g in graphs},
+            **counts,
+        }
+
+    def export(self, fmt: str) -> bytes:
+        """Serialize the store.
+
+        Args:
+            fmt: ``nq``, ``trig`` or ``jsonld`` keep the named graphs; ``ttl``, ``nt``
+                and ``xml`` give the union of all graphs as plain triples.
+
+        Raises:
+            UnknownFormatError: ``fmt`` is not one of :data:`EXPORT_FORMATS`.
+        """
+        if fmt not in EXPORT_FORMATS:
+            known = ", ".join(EXPORT_FORMATS)
+            raise UnknownFormatError(f"unknown export format {fmt!r} (known: {known})")
+        rdf_format, quads = EXPORT_FORMATS[fmt]
+        if quads:
+            prefixes = PREFIXES if fmt == "trig" else None
+            return self._inner.dump(format=rdf_format, prefixes=prefixes)  # type: ignore[return-value]
+        union = self._inner.query(
+            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+        )
+        out = io.BytesIO()
+        prefixes = PREFIXES if fmt == "ttl" else None
+        ox.serialize(union, out, format=rdf_format, prefixes=prefixes)  # type: ignore[arg-type]
+        return out.getvalue()
+
+    def triples(self, graph: URIRef | None = None) -> Iterator[tuple[Node, Node, Node]]:
+        """All triples of one named graph (or of the union), as rdflib terms."""
+        context = self.dataset.graph(graph) if graph is not None else self.dataset
+        yield from context.triples((None, None, None))
+
+    def graph(self, name: URIRef) -> Graph:
+        """A copy of one named graph as an in-memory rdflib ``Graph``."""
+        copy = Graph()
+        for prefix, namespace in PREFIXES.items():
+            copy.bind(prefix, namespace)
+        for triple in self.dataset.graph(name).triples((None, None, None)):
+            copy.add(triple)
+        return copy
+

@@ -1,0 +1,202 @@
+"""The catalogue of canned queries: one ``queries/<name>.rq`` file per question.
+
+Each file opens with a YAML header in ``#+`` comment lines (as grlc does)::
+
+    #+ summary: Activities with their actors, states and mandates
+    #+ description: ...
+    #+ tags: [activities]
+    #+ params:
+    #+   - {name: state, type: code, default: null, description: ISO alpha-3 code}
+    #+ columns: [activity, label, states]
+
+The file name is the query's id, its CLI name and its URL (``/queries/<name>``).
+Parameter values are bound by the engine (pyoxigraph substitutions through
+:meth:`graph.store.Store.execute`), never pasted into the text. A parameter left
+without a value stays a free variable of the query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Identifier
+
+from graph.errors import BadParameterError, QueryNotFoundError, QuerySyntaxError
+from graph.store import syntax_error
+from ontology.namespaces import PREFIXES
+
+QUERIES_DIR = Path(__file__).resolve().parent
+
+#: Parameter types and how a text value becomes an RDF term.
+PARAM_TYPES = ("code", "string", "integer", "year", "iri")
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a canned query."""
+
+    name: str
+    type: str = "string"
+    default: str | None = None
+    description: str = ""
+
+    def bind(self, value: str) -> Identifier:
+        """Turn a text value into the RDF term bound to ``?name``.
+
+        Raises:
+            BadParameterError: the value does not fit the parameter's type.
+        """
+        text = value.strip()
+        if self.type in ("integer", "year"):
+            if not re.fullmatch(r"-?\d+", text):
+                raise BadParameterError(
+                    f"parameter {self.name!r} must be a whole number, got {value!r}"
+                )
+            return Literal(int(text), datatype=XSD.integer)
+        if self.type == "iri":
+            if not re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+", text, re.IGNORECASE):
+                raise BadParameterError(f"parameter {self.name!r} must be an IRI, got {value!r}")
+            return URIRef(text)
+        if self.type == "code":
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9./ ()-]*", text):
+                raise BadParameterError(f"parameter {self.name!r} must be a code, got {value!r}")
+            # codes are stored upper-case except resolution symbols, which keep case
+            return Literal(text.upper() if "/" not in text else text)
+        return Literal(text)
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """One canned query: its SPARQL text and what its header says."""
+
+    name: str
+    path: Path
+    text: str
+    summary: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    params: tuple[Param, ...] = ()
+    columns: tuple[str, ...] = field(default=())
+
+    def bindings(self, values: Mapping[str, str] | None = None) -> dict[str, Identifier]:
+        """Bindings for the engine from text values, with the declared defaults.
+
+        Raises:
+            BadParameterError: an unknown parameter or a value of the wrong type.
+        """
+        values = dict(values or {})
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            expected = ", ".join(known) or "none"
+            raise BadParameterError(
+                f"query {self.name!r} has no parameter {', '.join(unknown)} (it takes: {expected})"
+            )
+        bound: dict[str, Identifier] = {}
+        for param in self.params:
+            value = values.get(param.name)
+            if value is None or value == "":
+                value = param.default
+            if value is not None and value != "":
+                bound[param.name] = param.bind(str(value))
+        return bound
+
+
+def parse_header(text: str, *, name: str) -> dict[str, object]:
+    """Read the ``#+`` YAML header of a query file.
+
+    Raises:
+        BadParameterError: the header is not valid YAML or lacks a summary.
+    """
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#+"):
+            lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+        elif line.strip() and not line.startswith("#"):
+            break
+    try:
+        header = yaml.safe_load("\n".join(lines)) or {}
+    except yaml.YAMLError as exc:
+        raise BadParameterError(f"query {name!r}: its #+ header is not valid YAML: {exc}") from exc
+    if not isinstance(header, dict) or not header.get("summary"):
+        raise BadParameterError(f"query {name!r}: its #+ header needs a 'summary'")
+    return header
+
+
+def load_query(path: Path) -> CannedQuery:
+    """Read one ``.rq`` file into a :class:`CannedQuery`, checking that it parses.
+
+    Raises:
+        BadParameterError: bad header or parameter declaration.
+        QuerySyntaxError: the SPARQL does not parse.
+    """
+    name = path.stem
+    text = path.read_text(encoding="utf-8")
+    header = parse_header(text, name=name)
+    params = []
+    for item in header.get("params") or []:  # type: ignore[attr-defined]
+        if not isinstance(item, dict) or "name" not in item:
+            raise BadParameterError(f"query {name!r}: each param needs a name")
+        kind = str(item.get("type", "string"))
+        if kind not in PARAM_TYPES:
+            raise BadParameterError(
+                f"query {name!r}: param {item['name']!r} has unknown type {kind!r}"
+            )
+        default = item.get("default")
+        params.append(
+            Param(
+                name=str(item["name"]),
+                type=kind,
+                default=None if default is None else str(default),
+                description=str(item.get("description", "")),
+            )
+        )
+    try:
+        ox.Store().query(text, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        error = syntax_error(exc, text)
+        raise QuerySyntaxError(f"query {name!r}: {error.message}", line=error.line,
+                               column=error.column, detail=error.detail) from exc
+    return CannedQuery(
+        name=name,
+        path=path,
+        text=text,
+        summary=str(header["summary"]),
+        description=str(header.get("description", "") or ""),
+        tags=tuple(str(t) for t in header.get("tags") or []),  # type: ignore[attr-defined]
+        params=tuple(params),
+        columns=tuple(str(c) for c in header.get("columns") or []),  # type: ignore[attr-defined]
+    )
+
+
+@lru_cache(maxsize=4)
+def load_catalog(directory: Path = QUERIES_DIR) -> dict[str, CannedQuery]:
+    """All canned queries of ``directory``, by name (sorted)."""
+    catalog = {}
+    for path in sorted(directory.glob("*.rq")):
+        if _NAME.match(path.stem):
+            catalog[path.stem] = load_query(path)
+    return catalog
+
+
+def get_query(name: str, *, directory: Path = QUERIES_DIR) -> CannedQuery:
+    """The canned query called ``name``.
+
+    Raises:
+        QueryNotFoundError: there is none; the message lists the known ones.
+    """
+    catalog = load_catalog(directory)
+    if name not in catalog:
+        known = ", ".join(catalog) or "none"
+        raise QueryNotFoundError(f"no canned query named {name!r} (known: {known})")
+    return catalog[name]

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Debian packages the test suite uses, installed only when missing:
+#   - a Java runtime for the HermiT reasoner (owlready2);
+#   - Chromium for the browser test (driven by Playwright through executable_path,
+#     never `playwright install`).
+set -euo pipefail
+need=()
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing system packages: ${need[*]} (run as root or install them)" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
