@@ -12,7 +12,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -38,7 +38,7 @@ err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class QueryFormat(str, Enum):
+class QueryFormat(StrEnum):
     """Output formats of ``mandategraph query``."""
 
     table = "table"
@@ -48,7 +48,7 @@ class QueryFormat(str, Enum):
     xml = "xml"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     """Output formats of ``mandategraph export``."""
 
     ttl = "ttl"
@@ -245,7 +245,6 @@ def query(
         if not sep or not key:
             raise BadParameterError(f"--param takes NAME=VALUE, got {item!r}")
         values[key.strip()] = value
-    bindings = {}
     if text is not None:
         sparql = text
         if values:
@@ -259,10 +258,9 @@ def query(
             canned = load_query(path)
         else:
             canned = get_query(name)
-        sparql = canned.text
-        bindings = canned.bindings(values)
+        sparql = canned.sparql(values)
     with open_store(write=False) as store:
-        results = store.execute(sparql, bindings=bindings)
+        results = store.execute(sparql)
         if fmt is QueryFormat.table:
             table = to_table(results)
             _print_table(table.columns, table.rows)

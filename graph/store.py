@@ -31,7 +31,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
-from graph.errors import QuerySyntaxError, StoreError, UnknownFormatError
+from graph.errors import BadParameterError, QuerySyntaxError, StoreError, UnknownFormatError
 from ontology.namespaces import GRAPH, PREFIXES
 
 MEMORY = "memory"
@@ -88,6 +88,33 @@ def syntax_error(exc: Exception, text: str) -> QuerySyntaxError:
         if 0 < line <= len(lines):
             detail = f"{lines[line - 1]}\n{' ' * max(column - 1, 0)}^"
     return QuerySyntaxError(message, line=line, column=column, detail=detail)
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_values(text: str, bindings: Mapping[str, Identifier | None]) -> str:
+    """Put a one-row ``VALUES`` block for ``bindings`` at the start of the query's
+    top-level ``WHERE`` group (``None`` becomes ``UNDEF``).
+
+    Raises:
+        BadParameterError: the query has no ``WHERE {`` to bind into.
+    """
+    if not bindings:
+        return text
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if not line.lstrip().startswith("#"):
+            found = _WHERE.search(line)
+            if found:
+                position = offset + found.end()
+                break
+        offset += len(line)
+    else:
+        raise BadParameterError("this query has no WHERE { ... } to bind parameters into")
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join("UNDEF" if v is None else v.n3() for v in bindings.values())
+    return f"{text[:position]}\n  VALUES ({names}) {{ ({values}) }}\n{text[position:]}"
 
 
 class Store:
@@ -234,14 +261,14 @@ class Store:
         Args:
             text: the query. The prefixes of :data:`ontology.namespaces.PREFIXES` are
                 predeclared.
-            bindings: values for variables, bound by the engine (never pasted into
-                the text).
+            bindings: values for variables, bound by a ``VALUES`` block of
+                serialized RDF terms (see :func:`with_values`), never pasted as text.
 
         Raises:
             QuerySyntaxError: the query does not parse (with line and column).
         """
         try:
-            return self.dataset.query(text, initBindings=dict(bindings or {}))
+            return self.dataset.query(with_values(text, bindings or {}))
         except SyntaxError as exc:
             raise syntax_error(exc, text) from exc
 
@@ -276,9 +303,8 @@ class Store:
         if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if bindings:
-            options["substitutions"] = {
-                ox.Variable(name): _to_ox(value) for name, value in bindings.items()
-            }
+            # Oxigraph's substitutions only bind projected variables: bind with VALUES.
+            text = with_values(text, bindings)
         try:
             return self._inner.query(text, **options)
         except SyntaxError as exc:

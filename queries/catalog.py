@@ -10,9 +10,12 @@ Each file opens with a YAML header in ``#+`` comment lines (as grlc does)::
     #+ columns: [activity, label, states]
 
 The file name is the query's id, its CLI name and its URL (``/queries/<name>``).
-Parameter values are bound by the engine (pyoxigraph substitutions through
-:meth:`graph.store.Store.execute`), never pasted into the text. A parameter left
-without a value stays a free variable of the query.
+
+Parameter values are bound by the engine through a ``VALUES`` block placed at the
+start of the query's top-level ``WHERE`` group, built from RDF terms serialized by
+rdflib (so a value can never break out of its literal). Oxigraph's own substitutions
+only bind projected variables, which would not fit parameters used in filters. A
+parameter left without a value is ``UNDEF``: queries test it with ``BOUND(?name)``.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from graph.errors import BadParameterError, QueryNotFoundError, QuerySyntaxError
-from graph.store import syntax_error
+from graph.store import syntax_error, with_values
 from ontology.namespaces import PREFIXES
 
 QUERIES_DIR = Path(__file__).resolve().parent
@@ -110,6 +113,17 @@ class CannedQuery:
             if value is not None and value != "":
                 bound[param.name] = param.bind(str(value))
         return bound
+
+    def sparql(self, values: Mapping[str, str] | None = None) -> str:
+        """The query text with its parameters bound (unset ones ``UNDEF``).
+
+        Raises:
+            BadParameterError: an unknown parameter or a value of the wrong type.
+        """
+        bound = self.bindings(values)
+        if not self.params:
+            return self.text
+        return with_values(self.text, {p.name: bound.get(p.name) for p in self.params})
 
 
 def parse_header(text: str, *, name: str) -> dict[str, object]:
