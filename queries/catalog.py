@@ -14,8 +14,10 @@ The file name is the query's id, its CLI name and its URL (``/queries/<name>``).
 Parameter values are bound by the engine through a ``VALUES`` block placed at the
 start of the query's top-level ``WHERE`` group, built from RDF terms serialized by
 rdflib (so a value can never break out of its literal). Oxigraph's own substitutions
-only bind projected variables, which would not fit parameters used in filters. A
-parameter left without a value is ``UNDEF``: queries test it with ``BOUND(?name)``.
+only bind projected variables, which would not fit parameters used in filters. As in
+grlc, parameter ``name`` is the query variable ``?_name``, so inputs never clash with
+output columns. A parameter left without a value is ``UNDEF``: queries test it with
+``BOUND(?_name)``.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from ontology.namespaces import PREFIXES
 QUERIES_DIR = Path(__file__).resolve().parent
 
 #: Parameter types and how a text value becomes an RDF term.
-PARAM_TYPES = ("code", "string", "integer", "year", "iri")
+PARAM_TYPES = ("code", "state", "string", "integer", "year", "iri")
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -70,11 +72,16 @@ class Param:
             if not re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+", text, re.IGNORECASE):
                 raise BadParameterError(f"parameter {self.name!r} must be an IRI, got {value!r}")
             return URIRef(text)
+        if self.type == "state":
+            if not re.fullmatch(r"[A-Za-z]{3}", text):
+                raise BadParameterError(
+                    f"parameter {self.name!r} must be an ISO 3166-1 alpha-3 code, got {value!r}"
+                )
+            return Literal(text.upper())
         if self.type == "code":
             if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9./ ()-]*", text):
                 raise BadParameterError(f"parameter {self.name!r} must be a code, got {value!r}")
-            # codes are stored upper-case except resolution symbols, which keep case
-            return Literal(text.upper() if "/" not in text else text)
+            return Literal(text)
         return Literal(text)
 
 
@@ -123,7 +130,7 @@ class CannedQuery:
         bound = self.bindings(values)
         if not self.params:
             return self.text
-        return with_values(self.text, {p.name: bound.get(p.name) for p in self.params})
+        return with_values(self.text, {f"_{p.name}": bound.get(p.name) for p in self.params})
 
 
 def parse_header(text: str, *, name: str) -> dict[str, object]:
