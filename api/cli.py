@@ -331,7 +331,17 @@ def stats(
     _print_table(["what", "count"], rows)
 
 
-@app.command()
+def settings_help() -> str:
+    """One line per setting, for ``serve --help``."""
+    from graph.settings import Settings
+
+    lines = ["Settings (environment variables):\n\n"]
+    for name, field in Settings.model_fields.items():
+        lines.append(f"MANDATEGRAPH_{name.upper()}: {field.description}\n\n")
+    return "".join(lines)
+
+
+@app.command(epilog=settings_help())
 @handle_errors
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (MANDATEGRAPH_HOST).")] = None,

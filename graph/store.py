@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +118,23 @@ def with_values(text: str, bindings: Mapping[str, Identifier | None]) -> str:
     return f"{text[:position]}\n  VALUES ({names}) {{ ({values}) }}\n{text[position:]}"
 
 
+def _open_read_only(path: Path, *, attempts: int = 5) -> ox.Store:
+    """Open a read-only view of an on-disk store, retrying while a writer compacts.
+
+    A read-only open lists the writer's files and then opens them; a compaction in
+    between removes one and the open fails with "Corruption: ... No such file". Trying
+    again sees the new file list.
+    """
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            if "No such file" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 class Store:
     """A dataset of named graphs behind rdflib, stored by Oxigraph.
 
@@ -153,20 +171,21 @@ class Store:
             if read_only:
                 if not path.is_dir():
                     raise StoreError(f"no store at {path}: run 'mandategraph build' first")
-                inner = ox.Store.read_only(str(path))
+                inner = _open_read_only(path)
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 inner = ox.Store(str(path))
         except StoreError:
             raise
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             text = str(exc)
             if "lock" in text.lower():
                 raise StoreError(
                     f"the store at {path} is in use by another process "
                     "(stop it, or open the store read-only)"
                 ) from exc
-            raise StoreError(f"cannot open the store at {path}: {exc.strerror or text}") from exc
+            reason = getattr(exc, "strerror", None) or text
+            raise StoreError(f"cannot open the store at {path}: {reason}") from exc
         return cls(inner, location=str(path), read_only=read_only)
 
     def close(self) -> None:

@@ -1,0 +1,22 @@
+"""The README documents every setting and the two set-up commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.settings import Settings
+
+README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(Settings.model_fields))
+def test_every_setting_is_in_the_readme(name: str) -> None:
+    assert f"MANDATEGRAPH_{name.upper()}" in README
+
+
+def test_the_readme_test_command_is_what_ci_runs() -> None:
+    ci = (Path(__file__).parents[1] / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in README
+    assert "make test" in ci
