@@ -65,4 +65,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         return request.app.state.store.stats()
 
     # routers: each module of api/ adds its own line here
+    from api.network import router as network_router
+
+    app.include_router(network_router)
     return app

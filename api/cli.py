@@ -331,6 +331,67 @@ def stats(
     _print_table(["what", "count"], rows)
 
 
+class NetworkFormat(StrEnum):
+    """Output formats of ``mandategraph network``."""
+
+    table = "table"
+    html = "html"
+    json = "json"
+    graphml = "graphml"
+
+
+@app.command()
+@handle_errors
+def network(
+    fmt: Annotated[NetworkFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        NetworkFormat.table
+    ),
+    theme: Annotated[str | None, typer.Option(help="Only activities of this theme key.")] = None,
+    state: Annotated[
+        str | None, typer.Option(help="Only activities for this state (ISO alpha-3).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Who works with whom: the partnership network, its metrics, an interactive page."""
+    import io
+
+    import networkx as nx
+
+    from visualizations.partnerships import metrics, partnership_graph, to_html, to_json
+
+    with open_store(write=False) as store:
+        graph = partnership_graph(store, theme=theme, state=state)
+    if fmt is NetworkFormat.table:
+        rows = [[m.code, m.kind, str(m.activities), str(m.partners), str(m.shared_activities),
+                 f"{m.betweenness:.3f}", str(m.community)] for m in metrics(graph)]
+        _print_table(["actor", "kind", "activities", "partners", "shared", "betweenness",
+                      "community"], rows)
+        return
+    if fmt is NetworkFormat.html:
+        body = to_html(graph).encode("utf-8")
+    elif fmt is NetworkFormat.json:
+        body = json.dumps(to_json(graph), indent=2).encode("utf-8")
+    else:
+        buffer = io.BytesIO()
+        plain = nx.Graph()
+        plain.add_nodes_from(graph.nodes(data=True))
+        for a, b, data in graph.edges(data=True):
+            plain.add_edge(a, b, weight=data["weight"], activities=" | ".join(data["activities"]))
+        nx.write_graphml(plain, buffer)
+        body = buffer.getvalue()
+    if output is None:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+    else:
+        try:
+            output.write_bytes(body)
+        except OSError as exc:
+            raise StoreError(f"cannot write {output}: {exc.strerror}") from exc
+        err.print(f"wrote {output}", highlight=False)
+
+
 def settings_help() -> str:
     """One line per setting, for ``serve --help``."""
     from graph.settings import Settings

@@ -1,0 +1,123 @@
+"""The command line: commands on a built store, bad input, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph
+from typer.testing import CliRunner
+
+from api.cli import app
+
+
+def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_query_on_a_missing_store_says_build_first(runner: CliRunner, tmp_path: Path) -> None:
+    code, _out, err = run(runner, "--store", str(tmp_path / "none"), "query", "--text", "ASK {}")
+    assert code == 7
+    assert "mandategraph build" in err
+    assert "Traceback" not in err
+
+
+def test_build_from_a_missing_corpus_is_a_document_error(runner: CliRunner, tmp_path: Path) -> None:
+    code, _out, err = run(runner, "--store", str(tmp_path / "s"), "build",
+                          "--corpus", str(tmp_path / "nowhere"))
+    assert code == 3
+    assert "corpus folder not found" in err
+
+
+def test_an_unwritable_store_path_is_exit_7(runner: CliRunner, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _out, err = run(runner, "--store", str(blocker / "store"), "ingest", str(blocker))
+    assert code == 7
+    assert "cannot open the store" in err
+
+
+def test_ingest_of_a_missing_file_is_exit_3(runner: CliRunner, tmp_path: Path) -> None:
+    code, _out, err = run(runner, "--store", "memory", "ingest", str(tmp_path / "none.txt"))
+    assert code == 3
+    assert "no such file" in err
+
+
+def test_an_unknown_format_is_exit_2(runner: CliRunner) -> None:
+    code, _out, _err = run(runner, "--store", "memory", "export", "--format", "docx")
+    assert code == 2
+
+
+def test_a_query_syntax_error_is_exit_5_with_position(runner: CliRunner) -> None:
+    code, _out, err = run(runner, "--store", "memory", "query", "--text", "SELECT * WHERE { ?s }")
+    assert code == 5
+    assert "1:" in err
+
+
+def test_an_unknown_canned_query_is_exit_4(runner: CliRunner) -> None:
+    code, _out, err = run(runner, "--store", "memory", "query", "no-such-query")
+    assert code == 4
+    assert "known:" in err
+
+
+def test_a_bad_parameter_is_exit_2(runner: CliRunner) -> None:
+    code, _out, err = run(runner, "--store", "memory", "query", "activities", "--param", "year=x")
+    assert code == 2
+    assert "whole number" in err
+
+
+# -- on the built corpus -----------------------------------------------------------------
+
+
+@pytest.fixture()
+def store_args(built_path: tuple[Path, object]) -> list[str]:
+    return ["--store", str(built_path[0])]
+
+
+def test_count_query_prints_sparql_json(runner: CliRunner, store_args: list[str]) -> None:
+    code, out, _err = run(runner, *store_args, "query", "--text",
+                          "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "json")
+    assert code == 0
+    body = json.loads(out)
+    assert body["head"]["vars"] == ["n"]
+    assert int(body["results"]["bindings"][0]["n"]["value"]) > 1000
+
+
+def test_export_nq_parses_back_to_the_same_quads(runner: CliRunner, store_args: list[str],
+                                                  built_store) -> None:
+    code, out, _err = run(runner, *store_args, "export", "--format", "nq")
+    assert code == 0
+    parsed = Dataset()
+    parsed.parse(data=out, format="nquads")
+    stored = sum(g.triples for g in built_store.graphs())
+    assert len(list(parsed.quads((None, None, None, None)))) == stored
+
+
+def test_export_ttl_parses_back_to_the_union(runner: CliRunner, store_args: list[str],
+                                             built_store) -> None:
+    code, out, _err = run(runner, *store_args, "export", "--format", "ttl")
+    assert code == 0
+    union = Graph().parse(data=out, format="turtle")
+    distinct = built_store.execute(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+    assert len(union) == int(next(iter(distinct))[0].value)
+
+
+def test_canned_query_with_a_parameter_as_csv(runner: CliRunner, store_args: list[str]) -> None:
+    code, out, _err = run(runner, *store_args, "query", "activities", "--param", "state=JAM",
+                          "--format", "csv")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("activity,label,type,theme")
+    assert len(lines) > 3
+    assert all("JAM" in line for line in lines[1:])
+
+
+def test_stats_as_json(runner: CliRunner, store_args: list[str]) -> None:
+    code, out, _err = run(runner, *store_args, "stats", "--json")
+    assert code == 0
+    figures = json.loads(out)
+    assert figures["states"] >= 35
+    assert figures["activities"] > 10

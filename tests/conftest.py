@@ -1,0 +1,40 @@
+"""Session-wide fixtures: the graph built once from the bundled corpus, the CLI runner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from graph.settings import PROJECT_ROOT
+from graph.store import Store
+
+CORPUS = PROJECT_ROOT / "corpus"
+SHARED = PROJECT_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def built_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, object]]:
+    """An on-disk store built from corpus/ with shapes and reasoning, then closed."""
+    from graph.build import build
+
+    location = tmp_path_factory.mktemp("built") / "store"
+    with Store.open(location) as store:
+        report = build(store, corpus=CORPUS)
+    assert not report.failures, report.failures
+    yield location, report
+
+
+@pytest.fixture(scope="session")
+def built_store(built_path: tuple[Path, object]) -> Iterator[Store]:
+    """A read-only view of the built store, shared by the whole session."""
+    store = Store.open(built_path[0], read_only=True)
+    yield store
+    store.close()
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
