@@ -235,7 +235,7 @@ class Store:
             ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o))  # type: ignore[arg-type]
             for s, p, o in triples
         ]
-        body = ox.serialize(rows, format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if rows else ""
+        body = (ox.serialize(rows, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
         # One SPARQL update is one transaction in Oxigraph: DROP and INSERT commit together.
         update = f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{body}}} }}"
         try:
