@@ -15,7 +15,7 @@ Two services:
 owlready2 cannot read Turtle and HermiT (OWL API) reads OWL 2, not arbitrary RDF,
 so the data is first rewritten into an OWL-safe N-Triples document
 (:func:`owl_safe_graph`); each call then loads it into a fresh
-``owlready2.World`` so no state leaks between calls or threads.
+``owlready2.World`` so no state leaks from one call to the next.
 """
 
 from __future__ import annotations
@@ -23,9 +23,12 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
+from contextvars import ContextVar
 from functools import lru_cache
+from typing import Any
 
 import owlready2
 from rdflib import BNode, Graph, Literal, URIRef
@@ -69,13 +72,21 @@ _REIFICATION_PREDICATES = frozenset({RDF.subject, RDF.predicate, RDF.object})
 
 # Classes of the reserved rdf:/rdfs: vocabulary (rdf:Statement, rdfs:Resource,
 # rdf:Property...) are not OWL classes; typing an individual with one is not DL.
-_RESERVED_CLASS_PREFIXES = (str(RDF), str(RDFS))
+_RESERVED_PREFIXES = (str(RDF), str(RDFS))
 
-# Triples whose predicate is in these namespaces are schema (or annotation) triples
-# OWL understands as they are: they pass through unchanged.
+# Predicates of the rdf:/rdfs: vocabulary that OWL 2 maps to axioms or annotations
+# (lists, the RDFS schema terms, the four built-in annotation properties). Any other
+# rdf:/rdfs: predicate (rdf:value, rdfs:member, rdf:_1...) is reserved vocabulary in
+# a property position, not DL: dropped. owl: predicates pass through unchanged.
+_RDF_PASSTHROUGH = frozenset(
+    {
+        RDF.first, RDF.rest, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range,
+        RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy,
+    }
+)
 _OWL_NAMESPACES = (str(RDF), str(RDFS), str(OWL))
 
-_INFERENCES_ONTOLOGY = BASE + "ontology/reasoning-input"
+_INPUT_ONTOLOGY = BASE + "ontology/reasoning-input"
 
 _MAX_CAUSES = 10
 
@@ -103,7 +114,8 @@ def _java_version() -> str | None:
         return None
     if done.returncode != 0:
         return None
-    return (done.stderr or done.stdout).splitlines()[0] if (done.stderr or done.stdout) else "java"
+    banner = (done.stderr or done.stdout).strip()
+    return banner.splitlines()[0] if banner else "java"
 
 
 def check_consistency(data: Graph | None = None) -> None:
@@ -116,11 +128,26 @@ def check_consistency(data: Graph | None = None) -> None:
     Raises:
         ValidationError: the ontology plus data is inconsistent (for instance an
             individual typed both ``mg:Activity`` and ``mg:Organization``, which are
-            disjoint); the message lists the likely causes.
+            disjoint; the message lists the likely causes), or a named class is
+            unsatisfiable (a subclass of two disjoint classes).
         MandategraphError: no Java runtime, or HermiT failed for another reason.
     """
     world = _reason(owl_safe_graph(data if data is not None else Graph()))
-    world.close()
+    try:
+        entailed = world.as_rdflib_graph()
+        unsatisfiable = sorted(
+            _short(cls) for cls in entailed.subjects(OWL.equivalentClass, OWL.Nothing)
+            if isinstance(cls, URIRef) and cls != OWL.Nothing
+        )
+    finally:
+        world.close()
+    # Consistent but with a class nothing can belong to: a modelling error that
+    # would turn into an inconsistency as soon as data uses the class.
+    if unsatisfiable:
+        raise ValidationError(
+            "unsatisfiable classes (no individual can belong to them): "
+            + ", ".join(unsatisfiable)
+        )
 
 
 def infer(data: Graph) -> Graph:
@@ -173,7 +200,9 @@ def owl_safe_graph(data: Graph, *, ontology: Graph | None = None) -> Graph:
     * reification nodes (``rdf:Statement``, ``rdf:subject/predicate/object``) are
       dropped: reserved vocabulary in individual position is not DL, and they carry
       no class membership;
-    * ``rdf:type`` to ``rdf:``/``rdfs:`` classes and ``owl:imports`` are dropped;
+    * ``rdf:type`` to ``rdf:``/``rdfs:`` classes, other ``rdf:``/``rdfs:`` predicates
+      than the schema and annotation ones (``rdf:value``, ``rdfs:member``...) and
+      ``owl:imports`` (no network) are dropped;
     * a triple whose object does not fit the kind of its predicate (a literal for an
       object property, an IRI for a datatype property) is dropped: it would make the
       property both kinds; the SHACL shapes report such data;
@@ -202,13 +231,13 @@ def owl_safe_graph(data: Graph, *, ontology: Graph | None = None) -> Graph:
     out = Graph()
     out += onto
     undeclared: set[URIRef] = set()
-    for s, p, o in data:
+    for s, p, o in data.triples((None, None, None)):
         if s in statements or o in statements or p in _REIFICATION_PREDICATES:
             continue
         if p == OWL.imports:
             continue
         if p == RDF.type:
-            if isinstance(o, Literal) or str(o).startswith(_RESERVED_CLASS_PREFIXES):
+            if isinstance(o, Literal) or str(o).startswith(_RESERVED_PREFIXES):
                 continue
             out.add((s, p, o))
         elif p in object_props:
@@ -217,10 +246,12 @@ def owl_safe_graph(data: Graph, *, ontology: Graph | None = None) -> Graph:
         elif p in data_props:
             if isinstance(o, Literal):
                 out.add((s, p, _owl_literal(o)))
-        elif p in annotation_props or str(p).startswith(_OWL_NAMESPACES):
+        elif p in annotation_props or p in _RDF_PASSTHROUGH or str(p).startswith(str(OWL)):
             out.add((s, p, _owl_literal(o) if isinstance(o, Literal) else o))
+        elif str(p).startswith(_RESERVED_PREFIXES):
+            continue
         else:
-            undeclared.add(URIRef(p))
+            undeclared.add(URIRef(str(p)))
             out.add((s, p, _owl_literal(o) if isinstance(o, Literal) else o))
     for predicate in undeclared:
         out.add((predicate, RDF.type, OWL.AnnotationProperty))
@@ -250,27 +281,56 @@ def _reason(prepared: Graph) -> owlready2.World:
         )
     world = owlready2.World()
     try:
-        onto = world.get_ontology(_INFERENCES_ONTOLOGY)
+        onto = world.get_ontology(_INPUT_ONTOLOGY)
         # fileobj= keeps owlready2 from resolving the IRI on the network.
-        onto.load(fileobj=io.BytesIO(prepared.serialize(format="nt", encoding="utf-8")),
-                  format="ntriples")
-        # ignore_unsupported_datatypes is a backstop only: owl_safe_graph already
-        # rewrote every literal HermiT does not support.
-        owlready2.sync_reasoner_hermit(
-            world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
+        onto.load(
+            fileobj=io.BytesIO(prepared.serialize(format="nt", encoding="utf-8")),
+            format="ntriples",
         )
+        with tempfile.TemporaryDirectory(prefix="mandategraph-hermit-") as scratch:
+            token = _SCRATCH_DIR.set(scratch)
+            try:
+                # ignore_unsupported_datatypes is a backstop only: owl_safe_graph
+                # already rewrote every literal HermiT does not support.
+                owlready2.sync_reasoner_hermit(
+                    world, infer_property_values=False, debug=0,
+                    ignore_unsupported_datatypes=True,
+                )
+            finally:
+                _SCRATCH_DIR.reset(token)
     except owlready2.OwlReadyInconsistentOntologyError:
         world.close()
         raise ValidationError(_inconsistency_message(prepared)) from None
     except owlready2.OwlReadyJavaError as error:
         world.close()
-        raise MandategraphError(
-            "HermiT failed", detail=_tail(str(error), lines=15)
-        ) from error
+        raise MandategraphError("HermiT failed", detail=_tail(str(error), lines=15)) from error
     except BaseException:
         world.close()
         raise
     return world
+
+
+# owlready2 writes the world for HermiT to tempfile.NamedTemporaryFile(delete=False)
+# and removes it only when HermiT succeeds, so every inconsistent check left a copy
+# of the data in /tmp. This stand-in for the tempfile module inside
+# owlready2.reasoning puts that file in the per-call scratch directory of _reason
+# (removed whatever happens); outside _reason it behaves exactly like tempfile. A
+# context variable keeps concurrent calls apart.
+_SCRATCH_DIR: ContextVar[str | None] = ContextVar("mandategraph_hermit_scratch", default=None)
+
+
+class _ScratchTempfile:
+    def __getattr__(self, name: str) -> object:
+        return getattr(tempfile, name)
+
+    def NamedTemporaryFile(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 (tempfile's name)
+        if "dir" not in kwargs:
+            kwargs["dir"] = _SCRATCH_DIR.get()
+        return tempfile.NamedTemporaryFile(*args, **kwargs)
+
+
+if getattr(owlready2.reasoning, "tempfile", None) is tempfile:
+    owlready2.reasoning.tempfile = _ScratchTempfile()  # type: ignore[assignment]
 
 
 def _tail(text: str, *, lines: int) -> str:
@@ -454,19 +514,14 @@ _STRING_TYPES = frozenset(
 
 
 def _fits(literal: Literal, datatype: Node) -> bool:
-    if datatype in (RDFS.Literal, RDF.PlainLiteral) and (
-        literal.datatype is None or literal.language
-    ):
-        return True
-    if datatype == RDFS.Literal:
-        return True
+    plain = literal.datatype is None and not literal.language
+    if datatype == RDF.PlainLiteral:
+        return plain or bool(literal.language) or literal.datatype == XSD.string
     if datatype == XSD.integer:
         return literal.datatype in _INTEGER_TYPES
     if datatype == XSD.string:
-        return literal.language is None and (
-            literal.datatype is None or literal.datatype in _STRING_TYPES
-        )
-    return True  # other ranges: leave the verdict to HermiT
+        return plain or literal.datatype in _STRING_TYPES
+    return True  # rdfs:Literal and other ranges: leave the verdict to HermiT
 
 
 def _short(term: Node) -> str:
