@@ -11,8 +11,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
+from api import canned, pages, rest, sparql
 from graph.errors import MandategraphError
 from graph.settings import Settings, get_settings
 from graph.store import MEMORY, Store
@@ -37,7 +38,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = store or open_app_store(settings)
+        await sparql.start_executor(app, app.state.store, settings)
         yield
+        await sparql.stop_executor(app)
         if store is None:
             app.state.store.close()
 
@@ -48,10 +51,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         lifespan=lifespan,
     )
     app.state.settings = settings
+    sparql.add_cors(app, settings)
 
     @app.exception_handler(MandategraphError)
-    async def mandategraph_error(_request: Request, exc: MandategraphError) -> JSONResponse:
-        return JSONResponse(exc.to_dict(), status_code=exc.http_status)
+    async def mandategraph_error(request: Request, exc: MandategraphError) -> Response:
+        # {"error", "detail", "status"} as JSON; a browser gets it as an HTML page
+        return pages.error_response(request, exc)
 
     @app.get("/health")
     def health(request: Request) -> dict[str, object]:
@@ -65,7 +70,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         return request.app.state.store.stats()
 
     # routers: each module of api/ adds its own line here
+    app.include_router(sparql.router)
     from api.network import router as network_router
 
     app.include_router(network_router)
+    pages.setup(app)
+    canned.setup(app)
+    rest.setup(app)
     return app

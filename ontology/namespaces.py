@@ -78,7 +78,7 @@ def slugify(text: str) -> str:
         ``"ag-res-2485-xxxix-o-09"``, ``"saint-john-s"``; never empty (``"x"`` at worst).
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9.]+", "-", ascii_text.lower()).strip("-.")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug or "x"
 
 

@@ -1,0 +1,197 @@
+"""Canned queries over HTTP: ``/queries`` lists them, ``/queries/{name}`` runs one.
+
+A query's page shows its SPARQL, a form for its parameters (declared types and
+defaults) and its results as a table. The same URL answers plain JSON rows
+(``{"columns", "rows", "truncated"}``), CSV, and the SPARQL results formats (``srj``,
+``srx``, ``tsv``), chosen by ``?format=`` or by ``Accept``.
+
+Parameters come from the query string (``?state=JAM``) and are bound by the catalogue
+(:meth:`queries.catalog.CannedQuery.sparql`: an engine-side ``VALUES`` block of RDF
+terms), never pasted into the query. Queries run on the app's executor when there is
+one (:mod:`graph.executor`: worker processes, timeout, row cap), else on the store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from api.pages import negotiate, render
+from graph.errors import BadParameterError, MandategraphError, UnknownFormatError
+from graph.results import Table, serialize, to_table
+from queries.catalog import CannedQuery, get_query, load_catalog
+
+#: Formats of a canned query's results, by ``?format=`` name.
+FORMATS: dict[str, str] = {
+    "html": "text/html",
+    "json": "application/json",
+    "srj": "application/sparql-results+json",
+    "srx": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+#: Our names of the SPARQL results formats -> the names graph.results and the executor use.
+SPARQL_FORMATS = {"srj": "json", "srx": "xml", "csv": "csv", "tsv": "tsv"}
+TRUNCATED_HEADER = "X-Mandategraph-Truncated"
+
+router = APIRouter(tags=["canned queries"])
+
+
+def choose_format(request: Request, allowed: list[str]) -> str:
+    """``?format=`` if given, else the allowed format the ``Accept`` header prefers.
+
+    Raises:
+        UnknownFormatError: ``?format=`` names a format not in ``allowed``.
+    """
+    asked = request.query_params.get("format")
+    if asked:
+        if asked not in allowed:
+            raise UnknownFormatError(f"unknown format {asked!r} (known: {', '.join(allowed)})")
+        return asked
+    media = negotiate(request, [FORMATS[f] for f in allowed], FORMATS[allowed[0]])
+    return next(f for f in allowed if FORMATS[f] == media)
+
+
+def describe_query(query: CannedQuery) -> dict[str, Any]:
+    """What the list says about a query."""
+    return {
+        "name": query.name,
+        "summary": query.summary,
+        "description": query.description,
+        "tags": list(query.tags),
+        "params": [
+            {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
+            for p in query.params
+        ],
+        "columns": list(query.columns),
+        "url": f"/queries/{query.name}",
+    }
+
+
+def run_table(request: Request, text: str) -> Table:
+    """Run a query into a :class:`Table`, capped at the ``max_rows`` setting."""
+    executor = getattr(request.app.state, "executor", None)
+    if executor is not None:
+        return executor.table(text)
+    results = request.app.state.store.execute(text)
+    return to_table(results, max_rows=request.app.state.settings.max_rows)
+
+
+def run_serialized(request: Request, text: str, fmt: str) -> tuple[bytes, str, bool]:
+    """Run a query and write its results in a SPARQL results format.
+
+    Returns:
+        The body, its media type, and whether rows were cut at the cap.
+    """
+    name = SPARQL_FORMATS[fmt]
+    executor = getattr(request.app.state, "executor", None)
+    if executor is not None:
+        result = executor.query(text, result_format=name, graph_format="ttl")
+        return result.body, result.media_type, result.truncated
+    body, media = serialize(request.app.state.store.execute(text), name)
+    return body, media, False
+
+
+def table_json(table: Table) -> dict[str, Any]:
+    """Plain JSON rows: ``{"columns": [...], "rows": [{column: value}], "truncated": ...}``."""
+    return {
+        "columns": table.columns,
+        "rows": [dict(zip(table.columns, row, strict=True)) for row in table.rows],
+        "truncated": table.truncated,
+    }
+
+
+def cells(table: Table) -> list[list[dict[str, str | None]]]:
+    """Table cells for the page: IRIs of ours link to their pages."""
+    from api.rest import page_path
+
+    out = []
+    for row in table.rows:
+        line = []
+        for value in row:
+            href = page_path(value) if value else None
+            if href is None and value and value.startswith(("http://", "https://")):
+                href = value
+            text = href if href and href.startswith("/id/") else value
+            line.append({"text": text, "href": href})
+        out.append(line)
+    return out
+
+
+@router.get("/queries", summary="The canned queries")
+def list_queries(request: Request) -> Response:
+    """The canned queries: name, summary, parameters and link (HTML or JSON)."""
+    catalog = load_catalog()
+    if choose_format(request, ["html", "json"]) == "json":
+        return JSONResponse([describe_query(q) for q in catalog.values()])
+    return render(request, "queries.html", {"title": "Canned queries",
+                                            "queries": list(catalog.values())})
+
+
+@router.get("/queries/{name}", summary="Run a canned query")
+def run_canned(request: Request, name: str) -> Response:
+    """One canned query: its text, a form for its parameters, and its results.
+
+    Parameters are the query's own (see ``/queries``); ``format`` is html, json, csv,
+    srj, srx or tsv.
+    """
+    query = get_query(name)
+    fmt = choose_format(request, list(FORMATS))
+    values = {k: v for k, v in request.query_params.items() if k != "format"}
+    try:
+        text = query.sparql(values)
+    except BadParameterError as exc:
+        if fmt == "html":
+            # a browser gets the form back, with the message, not a bare error page
+            return render(request, "query.html", _page(query, values, error=exc),
+                          status=exc.http_status)
+        raise
+    if fmt in SPARQL_FORMATS:
+        body, media, truncated = run_serialized(request, text, fmt)
+        headers = {"Vary": "Accept"}
+        if truncated:
+            headers[TRUNCATED_HEADER] = "true"
+        return Response(body, media_type=media, headers=headers)
+    table = run_table(request, text)
+    headers = {"Vary": "Accept"}
+    if table.truncated:
+        headers[TRUNCATED_HEADER] = "true"
+    if fmt == "json":
+        return JSONResponse(table_json(table), headers=headers)
+    response = render(request, "query.html", _page(query, values, table=table))
+    response.headers.update(headers)
+    return response
+
+
+def _page(
+    query: CannedQuery,
+    values: dict[str, str],
+    *,
+    table: Table | None = None,
+    error: MandategraphError | None = None,
+) -> dict[str, Any]:
+    from urllib.parse import urlencode
+
+    given = {k: v for k, v in values.items() if v != ""}
+    downloads = [
+        (label, f"/queries/{query.name}?{urlencode({**given, 'format': fmt})}")
+        for label, fmt in (("JSON", "json"), ("CSV", "csv"), ("SPARQL JSON", "srj"),
+                           ("SPARQL XML", "srx"), ("TSV", "tsv"))
+    ]
+    return {
+        "title": query.name,
+        "query": query,
+        "values": values,
+        "table": table,
+        "cells": cells(table) if table is not None else [],
+        "downloads": downloads,
+        "error": error.to_dict() if error is not None else None,
+    }
+
+
+def setup(app: FastAPI) -> None:
+    """Add the canned-query routes."""
+    app.include_router(router)
+
