@@ -1,0 +1,489 @@
+"""Actors, places and instruments named in a text, found with spaCy and the registry.
+
+One blank spaCy pipeline per language (tokenizer only) and PhraseMatchers whose
+patterns are generated from the reference registry: every surface form of every
+organization, state and legal instrument, in all languages (a French report quotes
+English acronyms). Names match case- and accent-insensitively on a folded ``NORM``
+(lowercase, accents stripped, ’ -> '); acronyms ("OMI", "TSA", "US") match on the
+exact ``ORTH`` so that the French article "un" is never the UN.
+
+Governments are states after a government noun ("Gouvernement du Canada",
+"Government of Jamaica", "Gobierno de los Estados Unidos") or with a national
+adjective ("Gouvernement français", "the French Government"): the adjectives come
+from the registry and only count next to that noun.
+
+Persons ("M. Izben Williams", "Mr.", "Sr.", "Sra." + capitalized names) and places
+("à Montréal", "in Port of Spain", "en Vancouver") are found by patterns; an
+organization-like name that the registry does not know (an acronym in capitals,
+an "Organisation / Office / Agence / Institute ..." phrase) is returned as a
+candidate for curation, never dropped.
+
+Matching runs on a cleaned copy of each paragraph (whitespace runs collapsed, a
+footnote marker U+FFFD and a "line break + /" dropped) so that "Mini-Groupe de
+Dublin\\n/ pour la Caraïbe" is one name; every offset is mapped back to the
+original text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from graph.errors import ExtractionError
+
+#: Kinds of mentions.
+KINDS = ("organization", "state", "instrument", "person", "place", "candidate", "group")
+
+_GOV_NOUNS = ("gouvernement", "government", "gobierno", "governo")
+# what may sit between the government noun and the state name
+_GOV_LINK = re.compile(
+    r"(?:gouvernements?|governments?|gobiernos?|governo)\s+(?:du|de\s+la|de\s+l'|des|d'|de|of\s+the|"
+    r"of|del|de\s+los|de\s+las|de\s+los|da|do)?\s*$"
+)
+_GOV_AFTER = re.compile(r"^\s*(?:government|gouvernement)\b")
+_PERSON = re.compile(
+    r"\b(?P<title>M\.|MM\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?|Sr\.|Sra\.|Srta\.|Dña\.|"
+    r"Ambassador|Ambassadeur|Ambassadrice|Embajador|Embajadora)\s+"
+    r"(?P<name>[A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:de|del|da|van|von|la|le)\s+)?[A-ZÀ-Ý][\w’'-]+){0,3})"
+)
+_PLACE = re.compile(
+    r"(?:\b(?:à|au|en|in|at|a|dans|near|cerca\s+de)\s+|\b(?:port|puerto|Port|Puerto)\s+(?:de|of|du)\s+)"
+    r"(?P<name>[A-ZÀ-Ý][\w’'-]*(?:\s+(?:(?:de|of|del|du|la|the|d’|d')\s*)?[A-ZÀ-Ý][\w’'-]*){0,3})"
+)
+_MONTHS = frozenset(
+    """janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre
+    décembre decembre january february march april may june july august september october november
+    december enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre
+    noviembre diciembre""".split()
+)
+# Capitalized words that follow a preposition without being a place.
+_NOT_PLACES = frozenset(
+    """internet total outre bref effet particulier plus ce cet cette ces el la le les los las
+    the this that these those addition particular general total order accordance conformité
+    conformidad cooperation coopération this which el su sus mi""".split()
+)
+_ACRONYM = re.compile(r"(?<![\w/-])(?P<a>[A-Z][A-Z0-9]{1,}(?:[-/][A-Z0-9]{2,})*)(?![\w/-])")
+_ORG_HEAD = re.compile(
+    r"\b(?P<p>(?:Organisation|Office|Agence|Institut|Centre|Bureau|Organization|Agency|Institute|"
+    r"Center|Organización|Oficina|Agencia|Instituto|Centro|Fondation|Foundation|Fundación|"
+    r"Association|Asociación|Commission|Comisión|Conseil|Council|Consejo)"
+    r"(?:\s+(?:[A-Za-zÀ-ÿ][\w’'-]*)){1,8}?)(?=\s*[(,;.)]|\s+(?:a|ont|has|have|ha|han|et|and|y|qui|which|que|pour|for|para)\b)"
+)
+_ROMAN = re.compile(r"^[IVXLC]+$")
+
+
+@functools.lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lowercase, strip accents, unify apostrophes: the key names are matched on."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.lower().replace("’", "'").replace("`", "'")
+
+
+def _is_acronym(surface: str) -> bool:
+    letters = [ch for ch in surface if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters) and len(surface) <= 16
+
+
+@dataclass
+class Mention:
+    """A name found in the text.
+
+    Attributes:
+        kind: ``organization``, ``state``, ``instrument``, ``person``, ``place``,
+            ``candidate`` or ``group``.
+        code: registry key / ISO alpha-3 / instrument key; for persons, places and
+            candidates the name itself.
+        start: start offset in the document text.
+        end: end offset (exclusive).
+        text: exactly the document text ``[start:end]``.
+        government: a state named as its government ("Gouvernement du Canada").
+        adjective: named by a national adjective ("Gouvernement français").
+        contextual: matched by a name that needs context ("l’Observatoire").
+    """
+
+    kind: str
+    code: str
+    start: int
+    end: int
+    text: str
+    government: bool = False
+    adjective: bool = False
+    contextual: bool = False
+    label: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------
+# Registry access: the registry module is written in parallel; read it through a
+# few tolerant accessors so that dicts and dataclasses both work.
+# ---------------------------------------------------------------------------------
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if obj is None:
+        return default
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def load_default_registry() -> Any:
+    """The project registry (``ontology.registry.load_registry()``), cached there."""
+    try:
+        from ontology.registry import load_registry
+    except ImportError as exc:  # pragma: no cover - the registry ships with the project
+        raise ExtractionError("the reference registry (ontology/registry.py) is missing") from exc
+    return load_registry()
+
+
+def _names_of(entry: Any) -> dict[str, Any]:
+    names = _get(entry, "names", {}) or {}
+    return names if isinstance(names, dict) else {}
+
+
+def _entry_field_names(entry: Any, field_name: str) -> list[str]:
+    """``field_name`` (variants, acronyms, contextual, adjectives) of all languages."""
+    out: list[str] = []
+    for per_lang in _names_of(entry).values():
+        values = _get(per_lang, field_name, None) or []
+        if isinstance(values, str):
+            values = [values]
+        out.extend(str(v) for v in values)
+    return out
+
+
+def registry_surfaces(registry: Any, kind: str) -> list[tuple[str, str]]:
+    """(surface, code) of every default match name of ``kind`` in every language."""
+    surfaces: set[tuple[str, str]] = set()
+    try:
+        surfaces.update((str(s), str(c)) for s, c in registry.names(kind))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        pass
+    return sorted(surfaces)
+
+
+def _table(registry: Any, kind: str) -> dict[str, Any]:
+    attr = {
+        "state": "states",
+        "organization": "organizations",
+        "instrument": "instruments",
+        "theme": "themes",
+        "territory": "territories",
+    }[kind]
+    table = _get(registry, attr, {}) or {}
+    return table if isinstance(table, dict) else {}
+
+
+def org_kind(registry: Any, key: str) -> str:
+    """``oas_body`` or ``partner`` (the registry's ``kind`` of an organization)."""
+    entry = _table(registry, "organization").get(key)
+    return str(_get(entry, "kind", "partner") or "partner")
+
+
+def org_parent(registry: Any, key: str) -> str | None:
+    """The registry ``part_of`` of an organization, if any."""
+    entry = _table(registry, "organization").get(key)
+    parent = _get(entry, "part_of", None)
+    return str(parent) if parent else None
+
+
+def org_ancestors(registry: Any, key: str) -> list[str]:
+    """Every organization ``key`` is part of, nearest first."""
+    if hasattr(registry, "ancestors"):
+        try:
+            return [str(k) for k in registry.ancestors(key)]
+        except (KeyError, ValueError):
+            return []
+    chain: list[str] = []
+    current = org_parent(registry, key)
+    while current and current not in chain:
+        chain.append(current)
+        current = org_parent(registry, current)
+    return chain
+
+
+# ---------------------------------------------------------------------------------
+# Text cleaning with an offset map
+# ---------------------------------------------------------------------------------
+
+_JUNK = re.compile(r"\s*\n[ \t]*/[ \t]*|\s*\ufffd\s*|\s{2,}|[\t\n\r\f\v]")
+
+
+def clean_with_map(text: str, start: int, end: int) -> tuple[str, list[int]]:
+    """A cleaned copy of ``text[start:end]`` and, per cleaned char, its original offset.
+
+    Runs of whitespace, a line break followed by "/", and U+FFFD become one space.
+    The map has one extra entry: the original offset just after the last character.
+    """
+    pieces: list[str] = []
+    index: list[int] = []
+    cursor = start
+    for match in _JUNK.finditer(text, start, end):
+        if match.start() > cursor:
+            pieces.append(text[cursor : match.start()])
+            index.extend(range(cursor, match.start()))
+        pieces.append(" ")
+        index.append(match.start())
+        cursor = match.end()
+    if cursor < end:
+        pieces.append(text[cursor:end])
+        index.extend(range(cursor, end))
+    index.append(end)
+    return "".join(pieces), index
+
+
+# ---------------------------------------------------------------------------------
+# The matcher
+# ---------------------------------------------------------------------------------
+
+
+class ActorMatcher:
+    """Registry-driven matchers for one language (built once, reused)."""
+
+    def __init__(self, registry: Any, lang: str) -> None:
+        self.registry = registry
+        self.lang = lang
+        self.nlp: Language = spacy.blank(lang)
+        vocab = self.nlp.vocab
+        self.by_norm = PhraseMatcher(vocab, attr="NORM")
+        self.by_orth = PhraseMatcher(vocab, attr="ORTH")
+        self.adjectives = PhraseMatcher(vocab, attr="NORM")
+        self.contextual = PhraseMatcher(vocab, attr="NORM")
+        self.known_surfaces: set[str] = set()
+        self._labels: dict[str, tuple[str, str]] = {}
+        for kind in ("organization", "state", "instrument", "group"):
+            for surface, code in self._surfaces(kind):
+                self._add(kind, code, surface)
+        for surface, code in self._surfaces("territory"):
+            self._add("place", code, surface)
+        for surface, code in self._forms("state", "adjective"):
+            self._add("state", code, surface, matcher=self.adjectives)
+        for surface, code in self._forms("organization", "contextual"):
+            self._add("organization", code, surface, matcher=self.contextual)
+
+    def _forms(self, kind: str, form: str) -> list[tuple[str, str]]:
+        """Non-default forms (adjectives, contextual names) of the registry."""
+        try:
+            return [(str(s), str(c)) for s, c in self.registry.names(kind, forms=[form])]
+        except (TypeError, ValueError, KeyError, AttributeError):
+            table = _table(self.registry, kind)
+            field_name = {"adjective": "adjectives", "contextual": "contextual"}[form]
+            return [
+                (n, code)
+                for code, entry in table.items()
+                for n in _entry_field_names(entry, field_name)
+            ]
+
+    def _surfaces(self, kind: str) -> list[tuple[str, str]]:
+        found = registry_surfaces(self.registry, kind)
+        if found or kind not in ("territory", "group"):
+            return found
+        # territories / groups may not be exposed by names(): read the tables
+        table = (
+            _table(self.registry, kind)
+            if kind == "territory"
+            else (_get(self.registry, "groups", {}) or {})
+        )
+        out: list[tuple[str, str]] = []
+        for code, entry in table.items():
+            for per_lang in _names_of(entry).values():
+                for name in [_get(per_lang, "name")] + list(_get(per_lang, "variants", []) or []):
+                    if name:
+                        out.append((str(name), str(code)))
+        return sorted(set(out))
+
+    def _pattern(self, surface: str) -> Doc:
+        doc = self.nlp.make_doc(surface)
+        for token in doc:
+            token.norm_ = fold(token.text)
+        return doc
+
+    def _add(
+        self, kind: str, code: str, surface: str, *, matcher: PhraseMatcher | None = None
+    ) -> None:
+        surface = " ".join(surface.split())
+        if not surface:
+            return
+        label = f"{kind}|{code}"
+        self._labels[label] = (kind, code)
+        if matcher is None:
+            self.known_surfaces.add(fold(surface))
+            if _is_acronym(surface):
+                matcher = self.by_orth
+                doc = self.nlp.make_doc(surface)
+            else:
+                matcher = self.by_norm
+                doc = self._pattern(surface)
+        else:
+            doc = self._pattern(surface)
+        matcher.add(label, [doc])
+
+    def make_doc(self, text: str) -> Doc:
+        """Tokenize ``text`` and set the folded NORM the matchers read."""
+        doc = self.nlp.make_doc(text)
+        for token in doc:
+            token.norm_ = fold(token.text)
+        return doc
+
+    def find(self, text: str, start: int, end: int) -> list[Mention]:
+        """Mentions in ``text[start:end]`` (offsets into ``text``)."""
+        clean, index = clean_with_map(text, start, end)
+        if not clean.strip():
+            return []
+        doc = self.make_doc(clean)
+        spans: list[Span] = []
+        for matcher in (self.by_norm, self.by_orth):
+            for match_id, s, e in matcher(doc):
+                spans.append(Span(doc, s, e, label=match_id))
+        mentions: list[Mention] = []
+        kept = filter_spans(spans)
+        for span in kept:
+            kind, code = self._labels[span.label_]
+            mention = self._mention(text, index, kind, code, span.start_char, span.end_char)
+            if kind == "state":
+                before = fold(clean[max(0, span.start_char - 40) : span.start_char])
+                after = fold(clean[span.end_char : span.end_char + 20])
+                mention.government = bool(_GOV_LINK.search(before) or _GOV_AFTER.match(after))
+            mentions.append(mention)
+        taken = [(m.start, m.end) for m in mentions]
+        # national adjectives, only next to a government noun
+        for match_id, s, e in self.adjectives(doc):
+            span = doc[s:e]
+            prev = doc[s - 1].norm_ if s > 0 else ""
+            nxt = doc[e].norm_ if e < len(doc) else ""
+            if prev in _GOV_NOUNS or nxt in _GOV_NOUNS:
+                kind, code = self._labels[self.nlp.vocab.strings[match_id]]
+                mention = self._mention(text, index, "state", code, span.start_char, span.end_char)
+                mention.government = True
+                mention.adjective = True
+                if not _overlaps(mention.start, mention.end, taken):
+                    mentions.append(mention)
+                    taken.append((mention.start, mention.end))
+        # contextual names, kept only when the capitalized name stands alone
+        for match_id, s, e in self.contextual(doc):
+            span = doc[s:e]
+            if not span.text[:1].isupper():
+                continue
+            if e < len(doc) and doc[e].text[:1].isupper() and doc[e].is_alpha:
+                continue  # "IPO Americas": part of a longer name
+            kind, code = self._labels[self.nlp.vocab.strings[match_id]]
+            mention = self._mention(text, index, kind, code, span.start_char, span.end_char)
+            mention.contextual = True
+            if not _overlaps(mention.start, mention.end, taken):
+                mentions.append(mention)
+                taken.append((mention.start, mention.end))
+        mentions.extend(self._patterns(text, clean, index, taken))
+        mentions.sort(key=lambda m: (m.start, -m.end))
+        return mentions
+
+    @staticmethod
+    def _mention(text: str, index: Sequence[int], kind: str, code: str, s: int, e: int) -> Mention:
+        start = index[s]
+        end = index[e - 1] + 1
+        return Mention(kind, code, start, end, text[start:end])
+
+    def _patterns(
+        self, text: str, clean: str, index: Sequence[int], taken: list[tuple[int, int]]
+    ) -> list[Mention]:
+        found: list[Mention] = []
+        for match in _PERSON.finditer(clean):
+            name = match.group("name")
+            mention = self._mention(text, index, "person", name, match.start(), match.end())
+            mention.label = " ".join(name.split())
+            if not _overlaps(mention.start, mention.end, taken):
+                found.append(mention)
+                taken.append((mention.start, mention.end))
+        for match in _PLACE.finditer(clean):
+            name = match.group("name").rstrip(".")
+            words = name.split()
+            while words and (fold(words[-1]) in _MONTHS or fold(words[-1]) in _NOT_PLACES):
+                words.pop()
+            if not words or fold(words[0]) in _MONTHS or fold(words[0]) in _NOT_PLACES:
+                continue
+            name = " ".join(words)
+            s = match.start("name")
+            mention = self._mention(text, index, "place", name, s, s + len(name))
+            mention.label = name
+            if fold(name) in self.known_surfaces or _overlaps(mention.start, mention.end, taken):
+                continue
+            if _is_acronym(name):
+                continue
+            found.append(mention)
+            taken.append((mention.start, mention.end))
+        for match in _ACRONYM.finditer(clean):
+            acronym = match.group("a")
+            letters = sum(1 for ch in acronym if ch.isalpha())
+            if letters < 3 or _ROMAN.match(acronym) or fold(acronym) in self.known_surfaces:
+                continue
+            if acronym.startswith("AG/RES") or acronym == "RES":  # resolution symbols
+                continue
+            mention = self._mention(text, index, "candidate", acronym, match.start(), match.end())
+            mention.label = acronym
+            if not _overlaps(mention.start, mention.end, taken):
+                found.append(mention)
+        for match in _ORG_HEAD.finditer(clean):
+            phrase = match.group("p")
+            mention = self._mention(text, index, "candidate", phrase, match.start(), match.end())
+            mention.label = " ".join(phrase.split())
+            if fold(phrase) in self.known_surfaces or _overlaps(mention.start, mention.end, taken):
+                continue
+            found.append(mention)
+        return found
+
+
+def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+_CACHE: dict[tuple[int, str], ActorMatcher] = {}
+_LOCK = threading.Lock()
+
+
+def get_matcher(registry: Any, lang: str) -> ActorMatcher:
+    """The cached :class:`ActorMatcher` of ``registry`` for ``lang``."""
+    key = (id(registry), lang)
+    with _LOCK:
+        matcher = _CACHE.get(key)
+        if matcher is None or matcher.registry is not registry:
+            matcher = ActorMatcher(registry, lang)
+            _CACHE[key] = matcher
+        return matcher
+
+
+def find_mentions(
+    text: str,
+    spans: Iterable[tuple[int, int]],
+    *,
+    registry: Any,
+    lang: str,
+) -> list[Mention]:
+    """Every mention in the given ``[start, end)`` spans of ``text`` (paragraphs).
+
+    Contextual names ("l’Observatoire" for the OID) are kept only when their parent
+    organization (or the organization itself, by another name) is named in the text.
+    """
+    matcher = get_matcher(registry, lang)
+    mentions: list[Mention] = []
+    for start, end in spans:
+        mentions.extend(matcher.find(text, start, end))
+    named = {m.code for m in mentions if m.kind == "organization" and not m.contextual}
+    kept = []
+    for mention in mentions:
+        if mention.contextual:
+            parent = org_parent(registry, mention.code)
+            if mention.code not in named and (parent is None or parent not in named):
+                continue
+        kept.append(mention)
+    return kept

@@ -1,0 +1,247 @@
+"""Segmentation: numbered sections, paragraphs and sentences, with character offsets.
+
+Every span is a pair of offsets ``[start, end)`` into the document text as read;
+nothing is rewritten. Sections are the numbered headings of a report ("1)" on its
+own line followed by the heading, "2. Border control", "IV) ..."): a marker only
+counts when it continues the numbering (1, 2, 3 or I, II, III), which keeps
+numbered lists inside a section from being taken for sections. Text before the
+first section (or a whole document without numbered sections) is the implicit
+section ``"0"``.
+
+Paragraphs are lines, except that a line broken inside a sentence ("Mini-Groupe de
+Dublin" / "/ pour la Caraïbe") is joined to the next one. A line starting with a
+footnote marker (U+FFFD, "1/", "[1]", "*") is a footnote paragraph.
+
+Sentence boundaries are our own rules on the text (a period, question or
+exclamation mark followed by a capital, not after a known abbreviation such as
+"AG/RES.", "art.", "M.", "Mr.", "Sra."): they are predictable on the noisy text of
+reports and cost nothing on 10 MB; spaCy tokenizes the sentences later, for matching.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+# "1)", "1.", "I.", "II)", optionally after Markdown '#'s, then an optional heading.
+_MARKER = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?P<num>\d{1,2}|[IVXLC]{1,6})[.)](?:\*\*)?"
+    r"(?:[ \t]+(?P<rest>\S[^\n]*))?[ \t]*$",
+    re.M,
+)
+_FOOTNOTE = re.compile(r"^[ \t]*(?:\ufffd|\d{1,2}/(?=\s)|\[\d{1,3}\]|\*(?=\s))")
+_HEADING_MAX = 150
+_ABBREVIATIONS = frozenset(
+    """m mm mr mrs ms dr drs sr sra srta sres st ste sto sta art arts no nos núm nº n° p pp cf
+    ex res corr vol inc ltd co av prof mme mlle messrs jr dept gen gov sec amb lic ing
+    e.g i.e p.ex etc al""".split()
+)
+# A sentence ends at . ! ? (and any closing quote/bracket), before whitespace and a
+# capital, an opening quote or a digit.
+_BOUNDARY = re.compile(r"[.!?…][\"”»’)\]]*(?=\s+[\"“«(¿¡]?[A-ZÀ-ÖØ-Ý0-9])")
+_LAST_WORD = re.compile(r"([\w./]+)\.$")
+
+
+@dataclass
+class Section:
+    """A numbered section: ``number`` ("2"), its heading, and ``[start, end)``."""
+
+    number: str
+    heading: str
+    start: int
+    end: int
+    heading_start: int = -1
+    heading_end: int = -1
+    implicit: bool = False
+
+
+@dataclass
+class Paragraph:
+    """A paragraph ``[start, end)`` in a section; ``kind`` is text|heading|footnote."""
+
+    start: int
+    end: int
+    section: str
+    kind: str = "text"
+
+
+@dataclass
+class Sentence:
+    """A sentence ``[start, end)``; ``text`` is exactly ``document[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+    section: str
+    paragraph: int = 0
+    footnote: bool = False
+
+
+@dataclass
+class Segmentation:
+    """Sections, paragraphs and sentences of one text, in order."""
+
+    sections: list[Section] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+
+    def section(self, number: str) -> Section | None:
+        """The section numbered ``number``, or ``None``."""
+        return next((s for s in self.sections if s.number == number), None)
+
+    def section_at(self, offset: int) -> Section:
+        """The section containing ``offset``."""
+        found = self.sections[0]
+        for section in self.sections:
+            if section.start <= offset:
+                found = section
+            else:
+                break
+        return found
+
+
+def _value(number: str) -> int:
+    if number.isdigit():
+        return int(number)
+    total = 0
+    for index, char in enumerate(number):
+        value = _ROMAN[char]
+        following = _ROMAN[number[index + 1]] if index + 1 < len(number) else 0
+        total += -value if value < following else value
+    return total
+
+
+def find_sections(text: str) -> list[Section]:
+    """The numbered sections of ``text`` (see the module docstring), preamble included.
+
+    Returns:
+        Sections in order; the first is the implicit section ``"0"`` when text
+        precedes the first numbered heading or when there is none.
+    """
+    found: list[Section] = []
+    style: str | None = None
+    expected = 1
+    for match in _MARKER.finditer(text):
+        number = match.group("num")
+        this_style = "arabic" if number.isdigit() else "roman"
+        if style is not None and this_style != style:
+            continue
+        if _value(number) != expected:
+            continue
+        rest = match.group("rest")
+        if rest:
+            if len(rest) > _HEADING_MAX or not (rest[0].isupper() or rest[0] in '«“"*'):
+                continue
+            heading_start = match.start("rest")
+            heading_end = match.end("rest")
+        else:
+            # the heading is the next non-empty line
+            nxt = re.compile(r"[ \t]*\n(?:[ \t]*\n)*[ \t]*(\S[^\n]*)").match(text, match.end())
+            if not nxt or len(nxt.group(1)) > _HEADING_MAX or not nxt.group(1)[0].isupper():
+                continue
+            heading_start, heading_end = nxt.start(1), nxt.end(1)
+        heading = text[heading_start:heading_end].strip().strip("*#").strip().rstrip(":").strip()
+        style = this_style
+        expected += 1
+        found.append(Section(number, heading, match.start(), len(text), heading_start, heading_end))
+    for current, following in zip(found, found[1:], strict=False):
+        current.end = following.start
+    if not found:
+        return [Section("0", "", 0, len(text), implicit=True)]
+    if text[: found[0].start].strip():
+        found.insert(0, Section("0", "", 0, found[0].start, implicit=True))
+    else:
+        found[0].start = 0
+    # Arabic or roman, the section IRI uses the printed number.
+    return found
+
+
+def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Lines of ``text[start:end]`` grouped into paragraphs (broken lines joined)."""
+    spans: list[tuple[int, int, str]] = []
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text[start:end])]
+    current: list[int] | None = None
+    kind = "text"
+    for line_start, line_end in lines:
+        a, b = start + line_start, start + line_end
+        raw = text[a:b]
+        if not raw.strip():
+            if current:
+                spans.append((current[0], current[1], kind))
+                current = None
+            continue
+        # trim surrounding blanks, keep offsets
+        a += len(raw) - len(raw.lstrip())
+        b -= len(raw) - len(raw.rstrip())
+        line = text[a:b]
+        is_footnote = bool(_FOOTNOTE.match(line))
+        if (
+            current is not None
+            and not is_footnote
+            and kind == "text"
+            and _continues(text[current[0] : current[1]], line)
+        ):
+            current[1] = b
+            continue
+        if current:
+            spans.append((current[0], current[1], kind))
+        current = [a, b]
+        kind = "footnote" if is_footnote else "text"
+    if current:
+        spans.append((current[0], current[1], kind))
+    return spans
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether ``line`` continues a sentence broken at the end of ``previous``."""
+    tail = previous.rstrip()
+    if not tail or tail[-1] in '.!?:;)»”"':
+        return False
+    head = line.lstrip()
+    return bool(head) and (head[0].islower() or head[0] in "/,;)-–")
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside ``text[start:end]`` (offsets into ``text``)."""
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        stop = match.end()
+        word = _LAST_WORD.search(text[max(cursor, stop - 40) : match.start() + 1])
+        if word:
+            token = word.group(1).lower().rsplit("/", 1)[-1]
+            if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                continue
+        spans.append((cursor, stop))
+        cursor = stop
+        while cursor < end and text[cursor].isspace():
+            cursor += 1
+    if cursor < end:
+        spans.append((cursor, end))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def segment(text: str) -> Segmentation:
+    """Sections, paragraphs and sentences of ``text``.
+
+    Headings are paragraphs of kind ``heading`` and carry no sentences; footnote
+    paragraphs carry sentences marked ``footnote``.
+    """
+    result = Segmentation(sections=find_sections(text))
+    for section in result.sections:
+        heading_span = (section.heading_start, section.heading_end)
+        for a, b, kind in _paragraph_spans(text, section.start, section.end):
+            if section.heading_start >= 0 and (
+                a <= heading_span[0] < b or _MARKER.fullmatch(text[a:b])
+            ):
+                result.paragraphs.append(Paragraph(a, b, section.number, "heading"))
+                continue
+            index = len(result.paragraphs)
+            result.paragraphs.append(Paragraph(a, b, section.number, kind))
+            for s, e in split_sentences(text, a, b):
+                result.sentences.append(
+                    Sentence(s, e, text[s:e], section.number, index, kind == "footnote")
+                )
+    return result
