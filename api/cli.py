@@ -331,6 +331,84 @@ def stats(
     _print_table(["what", "count"], rows)
 
 
+CANDIDATES = """
+SELECT ?name (COUNT(DISTINCT ?span) AS ?mentions) (SAMPLE(?doc) AS ?document)
+       (SAMPLE(?q) AS ?quote)
+WHERE {
+  ?candidate a mg:Candidate ; rdfs:label ?name ; dcterms:isPartOf ?doc .
+  OPTIONAL { ?candidate prov:wasDerivedFrom ?span . ?span mg:quote ?q }
+}
+GROUP BY ?name
+ORDER BY DESC(?mentions) ?name
+"""
+
+
+@app.command()
+@handle_errors
+def candidates(
+    fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        QueryFormat.table
+    ),
+) -> None:
+    """Organization-like names the registry does not know yet, for curation."""
+    from graph.results import serialize, to_table
+
+    with open_store(write=False) as store:
+        results = store.execute(CANDIDATES)
+        if fmt is QueryFormat.table:
+            table = to_table(results)
+            _print_table(table.columns, table.rows)
+            err.print(f"{len(table.rows)} candidates", highlight=False)
+            return
+        body, _media = serialize(results, fmt.value)
+    sys.stdout.buffer.write(body)
+    sys.stdout.flush()
+
+
+@app.command()
+@handle_errors
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold YAML file (format of the seed's gold).")],
+    document: Annotated[Path, typer.Argument(help="The document the gold annotates.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    show_misses: Annotated[bool, typer.Option("--misses", help="List misses and extras.")] = (
+        False
+    ),
+) -> None:
+    """Score the extraction of DOCUMENT against GOLD: precision / recall / F1 per field."""
+    from graph.evaluate import evaluate as run_evaluate
+    from graph.readers import read_document
+
+    if not gold.is_file():
+        raise DocumentError(f"no such gold file: {gold}")
+    report = run_evaluate(gold, read_document(document))
+    rows = report.table()
+    if as_json:
+        out.print_json(json.dumps({
+            "fields": rows,
+            "pairs": {"must": len(report.must & report.pairs_found), "must_total": len(report.must),
+                      "should": len(report.should & report.pairs_found),
+                      "should_total": len(report.should),
+                      "extra": [list(p) for p in report.extra_pairs]},
+        }))
+        return
+    _print_table(["field", "tp", "fp", "fn", "precision", "recall", "f1"],
+                 [[str(r[k]) for k in ("field", "tp", "fp", "fn", "precision", "recall", "f1")]
+                  for r in rows], title=f"{document.name} against {gold.name}")
+    if report.must or report.should:
+        out.print(f"partnership pairs: must {len(report.must & report.pairs_found)}/"
+                  f"{len(report.must)}, should {len(report.should & report.pairs_found)}/"
+                  f"{len(report.should)}, not in the gold {len(report.extra_pairs)}",
+                  highlight=False)
+    if show_misses:
+        for line in report.misses():
+            out.print(f"missed  {line}", highlight=False, markup=False)
+        for line in report.extras():
+            out.print(f"extra   {line}", highlight=False, markup=False)
+        for a, b in report.extra_pairs:
+            out.print(f"extra   pair: {a} - {b}", highlight=False, markup=False)
+
+
 class NetworkFormat(StrEnum):
     """Output formats of ``mandategraph network``."""
 

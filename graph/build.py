@@ -21,7 +21,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from graph.errors import MandategraphError
-from graph.ingest import IngestResult, corpus_files, ingest
+from graph.ingest import IngestResult, corpus_files, ingest_document
+from graph.readers import Document, read_document
 from graph.store import Store
 from ontology.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
 
@@ -102,12 +103,20 @@ def build(
     files = corpus_files(corpus)
     say("ontology and reference data")
     report.ontology_triples, report.reference_triples = load_vocabulary(store)
+    documents: list[Document] = []
     for path in files:
-        say(f"document {path.name}")
         try:
-            report.documents.append(ingest(store, path, validate=validate))
+            documents.append(read_document(path))
         except MandategraphError as exc:
             report.failures.append((path, exc))
+    # Resolutions first, so that reports citing them can be checked against their text.
+    documents.sort(key=lambda d: (d.kind != "resolution", d.path.name))
+    for document in documents:
+        say(f"document {document.path.name}")
+        try:
+            report.documents.append(ingest_document(store, document, validate=validate))
+        except MandategraphError as exc:
+            report.failures.append((document.path, exc))
     if reason:
         from ontology.reasoning import java_available
 

@@ -51,23 +51,42 @@ def corpus_files(directory: Path) -> list[Path]:
     )
 
 
+#: Operative paragraphs read from the text of resolutions (not merely cited).
+KNOWN_PARAGRAPHS = """
+SELECT ?symbol ?number WHERE {
+  GRAPH ?g { ?document foaf:primaryTopic ?resolution .
+             ?paragraph mg:paragraphOf ?resolution ; mg:paragraphNumber ?number . }
+  ?resolution skos:notation ?symbol .
+}
+"""
+
+
+def known_paragraphs(store: Store) -> dict[str, set[str]]:
+    """The paragraph paths of every resolution whose text is in the store, by symbol."""
+    known: dict[str, set[str]] = {}
+    for row in store.execute(KNOWN_PARAGRAPHS):  # type: ignore[union-attr]
+        known.setdefault(row["symbol"].value, set()).add(row["number"].value)
+    return known
+
+
 def extract_document(
-    path: Path, *, lang: str | None = None, kind: str | None = None
-) -> tuple[Document, Graph]:
-    """Read and extract one document without touching any store.
+    document: Document, *, known: dict[str, set[str]] | None = None
+) -> Graph:
+    """Extract one read document without touching any store.
+
+    Args:
+        document: from :func:`graph.readers.read_document`.
+        known: paragraphs of loaded resolutions, to flag citations of missing ones.
 
     Raises:
-        graph.errors.DocumentError: the file cannot be read as text.
         graph.errors.ExtractionError: extraction failed on readable text.
     """
-    document = read_document(path, lang=lang, kind=kind)
     try:
-        data = extract(document)
+        return extract(document, known_paragraphs=known)
     except MandategraphError:
         raise
     except Exception as exc:  # a bug in a rule must not look like success
-        raise ExtractionError(f"{path}: extraction failed: {exc}") from exc
-    return document, data
+        raise ExtractionError(f"{document.path}: extraction failed: {exc}") from exc
 
 
 def check_shapes(store: Store, data: Graph) -> None:
@@ -96,7 +115,7 @@ def ingest(
     kind: str | None = None,
     validate: bool = True,
 ) -> IngestResult:
-    """Read, extract, check and store one document, replacing its named graph.
+    """Read, extract, check and store one document file, replacing its named graph.
 
     Args:
         store: an open, writable store.
@@ -109,14 +128,25 @@ def ingest(
         graph.errors.MandategraphError: the document could not be read, extracted or
             validated; nothing was written.
     """
-    document, data = extract_document(path, lang=lang, kind=kind)
+    document = read_document(path, lang=lang, kind=kind)
+    return ingest_document(store, document, validate=validate)
+
+
+def ingest_document(store: Store, document: Document, *, validate: bool = True) -> IngestResult:
+    """Extract, check and store one read document, replacing its named graph.
+
+    Raises:
+        graph.errors.MandategraphError: extraction or validation failed; nothing was
+            written.
+    """
+    data = extract_document(document, known=known_paragraphs(store))
     if validate:
         check_shapes(store, data)
     graph_iri = document_graph(document.slug)
     written = store.replace_graph(graph_iri, data)
     return IngestResult(
         slug=document.slug,
-        path=path,
+        path=document.path,
         document=str(document_iri(document.slug)),
         graph=str(graph_iri),
         triples=written,
