@@ -253,7 +253,7 @@ class Store:
         """Bulk-load an RDF file into a named graph (non-transactional: for benchmarks)."""
         self._check_writable()
         rdf_format = EXPORT_FORMATS[fmt][0]
-        self._inner.bulk_load(str(path), format=rdf_format, to_graph=ox.NamedNode(str(graph)))
+        self._inner.bulk_load(path=str(path), format=rdf_format, to_graph=ox.NamedNode(str(graph)))
 
     def update(self, text: str) -> None:
         """Run a SPARQL 1.1 Update.
