@@ -73,6 +73,28 @@ _NOT_PLACES = frozenset(
     the this that these those addition particular general total order accordance conformité
     conformidad cooperation coopération this which el su sus mi""".split()
 )
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+    from spacy.lang.es.stop_words import STOP_WORDS as ES
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR
+
+    return frozenset(EN | ES | FR)
+
+
+_STOP_WORDS = _stop_words()
+
+
+_CAPITAL_WORD = re.compile(r"[A-Z][A-Z'’-]+")
+
+
+def _in_capitals_run(text: str, start: int, end: int) -> bool:
+    """Whether the word at ``start:end`` stands next to another word in capitals."""
+    before = text[max(0, start - 40) : start].split()
+    after = text[end : end + 40].split()
+    neighbours = ([before[-1]] if before else []) + ([after[0]] if after else [])
+    return any(_CAPITAL_WORD.fullmatch(w.strip(".,;:()")) for w in neighbours)
+
+
 _ACRONYM = re.compile(r"(?<![\w/-])(?P<a>[A-Z][A-Z0-9]{1,}(?:[-/][A-Z0-9]{2,})*)(?![\w/-])")
 _ORG_HEAD = re.compile(
     r"\b(?P<p>(?:Organisation|Office|Agence|Institut|Centre|Bureau|Organization|Agency|Institute|"
@@ -428,6 +450,14 @@ class ActorMatcher:
             if letters < 3 or _ROMAN.match(acronym) or fold(acronym) in self.known_surfaces:
                 continue
             if acronym.startswith("AG/RES") or acronym == "RES":  # resolution symbols
+                continue
+            if (
+                acronym.lower() in _STOP_WORDS
+                or (letters > 6 and acronym.isalpha())
+                or _in_capitals_run(clean, match.start(), match.end())
+            ):
+                # "THE", "RESOLVES", "BEARING IN MIND", title lines: words in capitals,
+                # not organizations (unknown acronyms are short: PSAP, DVLM)
                 continue
             mention = self._mention(text, index, "candidate", acronym, match.start(), match.end())
             mention.label = acronym

@@ -18,8 +18,12 @@ Fields (precision / recall / F1, micro-averaged over (section, item) pairs):
   gold does not list are in :attr:`EvaluationReport.extra_pairs`.
 
 A gold file of a resolution has a ``resolution`` block instead of ``sections``:
-``symbol``, ``cites`` (``[{res, par}]``) and ``paragraphs`` (``[{par, addressee}]``);
-its fields are ``citations``, ``paragraphs`` and ``addressees``.
+``symbol``, ``cites`` (``[{res, par}]``), ``paragraphs`` (``[{par, addressee,
+states}]``) and ``preamble`` (``[{clause, states}]``, clauses numbered from 1 in
+document order); its fields are ``citations``, ``paragraphs``, ``addressees`` and
+``states`` — the states each operative paragraph or preamble clause names
+(``dcterms:spatial``), scored over (paragraph or ``preamble N``, state) pairs the
+way a report's states are scored over (section, state) pairs.
 
 :func:`evaluate` is pure: it reads the gold and the graph and returns a report.
 """
@@ -33,8 +37,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib import Graph
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from graph.errors import DocumentError
 from graph.readers import Document
@@ -380,13 +384,26 @@ def _evaluate_resolution(gold: dict[str, Any], graph: Graph) -> EvaluationReport
                 found_addr.add((number, _code(addressee)))
     report.fields["paragraphs"] = _score("paragraphs", gold_pars, found_pars)
     report.fields["addressees"] = _score("addressees", gold_addr, found_addr)
-    gold_states = set(block.get("states") or [])
-    if gold_states:
-        found_states = {
-            _code(o) for o in graph.objects(None, MG.addressee) if "/id/state/" in str(o)
-        }
-        found_states |= {
-            _code(o) for o in graph.subjects(RDF.type, MG.State) if isinstance(o, URIRef)
-        }
-        report.fields["states"] = _score("states", gold_states, found_states)
+    gold_states: set[Item] = {
+        (str(p["par"]), str(code))
+        for p in block.get("paragraphs") or []
+        for code in p.get("states") or []
+    }
+    gold_states |= {
+        (f"preamble {c['clause']}", str(code))
+        for c in block.get("preamble") or []
+        for code in c.get("states") or []
+    }
+    found_states: set[Item] = set()
+    if res is not None:
+        for node, state in graph.subject_objects(DCTERMS.spatial):
+            if "/id/state/" not in str(state):
+                continue
+            if (node, MG.paragraphOf, res) in graph:
+                found_states.add((str(graph.value(node, MG.paragraphNumber)), _code(state)))
+            elif (node, DCTERMS.isPartOf, res) in graph and "/preamble/" in str(node):
+                found_states.add((f"preamble {_code(node)}", _code(state)))
+    # Scored even when the gold names no state: then every state found is a false
+    # positive, which is what a resolution naming none should give.
+    report.fields["states"] = _score("states", gold_states, found_states)
     return report

@@ -10,7 +10,8 @@ What a document yields (vocabulary of ``ontology/README.md``, IRIs from
   resolution and paragraph path, the same IRI in every document), with the quoted
   mandate text and its addressee;
 * for a resolution: its operative paragraphs, lettered sub-paragraphs, texts and
-  addressees, its adoption date and preamble clauses;
+  addressees, its adoption date and preamble clauses, and the states each clause
+  or paragraph names (``dcterms:spatial`` to the state);
 * activities with type, theme, roles, states, places, dates, counts, status,
   mandates;
 * persons, places, legal instruments, and organization-like names the registry
@@ -33,6 +34,7 @@ from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from graph.activities import Activity, read_activities
 from graph.actors import Mention, find_mentions, load_default_registry, org_kind
@@ -85,47 +87,83 @@ class ParsedResolution:
     paragraphs: list[ResolutionParagraph] = field(default_factory=list)
 
 
+Triple = tuple[Node, Node, Node]
+
+# Terms used for every fact, looked up once: attribute access on an rdflib
+# namespace builds a new URIRef each time, and a large report states ~170,000 triples.
+_TYPE, _STATEMENT = RDF.type, RDF.Statement
+_R_SUBJECT, _R_PREDICATE, _R_OBJECT = RDF.subject, RDF.predicate, RDF.object
+_DERIVED_FROM = PROV.wasDerivedFrom
+_TEXT_SPAN, _IN_DOCUMENT = MG.TextSpan, MG.inDocument
+_START, _END, _QUOTE = MG.startOffset, MG.endOffset, MG.quote
+_INTEGER = XSD.integer
+
+
 class _Builder:
-    """Adds triples, text spans and reified statements to one document graph."""
+    """Collects triples, text spans and reified statements for one document graph.
+
+    Triples go to an insertion-ordered set and the rdflib graph is built once, at
+    the end (:meth:`build`): adding to an rdflib ``Graph`` one triple at a time costs
+    about as much as the whole extraction (per-term checks, an event per triple,
+    context bookkeeping), and many facts repeat (a span, a type, a derivation).
+    """
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.graph = Graph()
-        for prefix, namespace in PREFIXES.items():
-            self.graph.bind(prefix, namespace)
         self.doc_iri = document_iri(doc.slug)
-        self._spans: set[Span] = set()
+        self._triples: dict[Triple, None] = {}
+        self._spans: dict[Span, URIRef] = {}
+        self._statement_prefix = f"{self.doc_iri}/statement/"
+
+    def add(self, triple: Triple) -> None:
+        """Add one triple (without provenance)."""
+        self._triples[triple] = None
 
     def span(self, start: int, end: int) -> URIRef:
-        iri = span_iri(self.doc.slug, start, end)
-        if (start, end) not in self._spans:
-            self._spans.add((start, end))
-            g = self.graph
-            g.add((iri, RDF.type, MG.TextSpan))
-            g.add((iri, MG.inDocument, self.doc_iri))
-            g.add((iri, MG.startOffset, Literal(start, datatype=XSD.integer)))
-            g.add((iri, MG.endOffset, Literal(end, datatype=XSD.integer)))
-            g.add((iri, MG.quote, Literal(self.doc.text[start:end])))
+        """The ``mg:TextSpan`` of ``[start, end)``, stated once per document."""
+        iri = self._spans.get((start, end))
+        if iri is None:
+            iri = span_iri(self.doc.slug, start, end)
+            self._spans[(start, end)] = iri
+            triples = self._triples
+            triples[(iri, _TYPE, _TEXT_SPAN)] = None
+            triples[(iri, _IN_DOCUMENT, self.doc_iri)] = None
+            triples[(iri, _START, Literal(start, datatype=_INTEGER))] = None
+            triples[(iri, _END, Literal(end, datatype=_INTEGER))] = None
+            triples[(iri, _QUOTE, Literal(self.doc.text[start:end]))] = None
         return iri
 
     def fact(self, s: URIRef, p: URIRef, o: Any, span: Span | None) -> None:
         """``s p o``, and when ``span`` is given its reification with provenance."""
         node = o if isinstance(o, URIRef | Literal | BNode) else Literal(o)
-        self.graph.add((s, p, node))
+        triples = self._triples
+        triples[(s, p, node)] = None
         if span is None:
             return
         evidence = self.span(*span)
         digest = hashlib.sha1(f"{s}|{p}|{node.n3()}|{span[0]}-{span[1]}".encode()).hexdigest()[:16]
-        statement = URIRef(f"{self.doc_iri}/statement/{digest}")
-        g = self.graph
-        g.add((statement, RDF.type, RDF.Statement))
-        g.add((statement, RDF.subject, s))
-        g.add((statement, RDF.predicate, p))
-        g.add((statement, RDF.object, node))
-        g.add((statement, PROV.wasDerivedFrom, evidence))
+        statement = URIRef(self._statement_prefix + digest)
+        triples[(statement, _TYPE, _STATEMENT)] = None
+        triples[(statement, _R_SUBJECT, s)] = None
+        triples[(statement, _R_PREDICATE, p)] = None
+        triples[(statement, _R_OBJECT, node)] = None
+        triples[(statement, _DERIVED_FROM, evidence)] = None
 
     def derived(self, s: URIRef, span: Span) -> None:
-        self.graph.add((s, PROV.wasDerivedFrom, self.span(*span)))
+        """``s prov:wasDerivedFrom`` the span (an extracted node's evidence)."""
+        self._triples[(s, _DERIVED_FROM, self.span(*span))] = None
+
+    def build(self) -> Graph:
+        """The rdflib graph of everything collected (each distinct triple once)."""
+        graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace)
+        # Straight to the store, as Graph.add does after checking that every term
+        # is an rdflib node: here every term was built by this module.
+        store = graph.store
+        for triple in self._triples:
+            store.add(triple, graph, quoted=False)
+        return graph
 
 
 # ---------------------------------------------------------------------------------
@@ -351,7 +389,11 @@ def extract(
         own_symbol=doc.symbol,
         symbols=symbols,
     )
-    paragraphs = [(p.start, p.end) for p in seg.paragraphs if p.kind != "heading"]
+    # A resolution's operative paragraphs ("3. To request the CICAD ...") look like
+    # numbered headings to the segmenter; the names in them count all the same.
+    paragraphs = [
+        (p.start, p.end) for p in seg.paragraphs if p.kind != "heading" or doc.kind == "resolution"
+    ]
     mentions = find_mentions(text, paragraphs, registry=registry, lang=doc.language)
     b = _Builder(doc)
     starts = [s.start for s in seg.sentences]
@@ -364,14 +406,13 @@ def extract(
         return (offset, offset)
 
     d = b.doc_iri
-    g = b.graph
-    g.add((d, RDF.type, MG.Report if doc.kind == "report" else MG.Document))
-    g.add((d, DCTERMS.title, Literal(doc.title)))
-    g.add((d, MG.language, Literal(doc.language)))
+    b.add((d, RDF.type, MG.Report if doc.kind == "report" else MG.Document))
+    b.add((d, DCTERMS.title, Literal(doc.title)))
+    b.add((d, MG.language, Literal(doc.language)))
     if doc.publisher:
-        g.add((d, DCTERMS.publisher, Literal(doc.publisher)))
+        b.add((d, DCTERMS.publisher, Literal(doc.publisher)))
     if doc.year:
-        g.add((d, DCTERMS.date, Literal(str(doc.year), datatype=XSD.gYear)))
+        b.add((d, DCTERMS.date, Literal(str(doc.year), datatype=XSD.gYear)))
 
     # sections ---------------------------------------------------------------------
     numbered = any(not s.implicit for s in seg.sections)
@@ -390,7 +431,7 @@ def extract(
             if section.heading_start >= 0
             else (section.start, min(section.end, section.start + 200))
         )
-        g.add((node, RDF.type, MG.Section))
+        b.add((node, RDF.type, MG.Section))
         b.fact(node, MG.inDocument, d, span)
         b.fact(node, MG.sectionNumber, Literal(section.number), span)
         if section.heading:
@@ -460,28 +501,30 @@ def extract(
                 doc.warnings.append(note)
 
     if doc.kind == "resolution":
-        _resolution_document(b, doc, registry, symbols, paragraph, resolution)
+        _resolution_document(
+            b, doc, registry, symbols, paragraph, resolution, mentions, sentence_of
+        )
 
     # actors, places, instruments, candidates --------------------------------------------
     for mention in mentions:
         span = sentence_of(mention.start)
         if mention.kind in ("person", "place"):
             node = entity_iri(mention.kind, mention.label or mention.text)
-            g.add((node, RDF.type, MG.Person if mention.kind == "person" else MG.Place))
+            b.add((node, RDF.type, MG.Person if mention.kind == "person" else MG.Place))
             b.fact(node, RDFS.label, Literal(mention.label or mention.text), span)
             b.derived(node, (mention.start, mention.end))
         elif mention.kind == "instrument":
             node = entity_iri("instrument", mention.code)
-            g.add((node, RDF.type, MG.LegalInstrument))
+            b.add((node, RDF.type, MG.LegalInstrument))
             b.derived(node, (mention.start, mention.end))
             section = seg.section_at(mention.start)
             if section.number in section_nodes:
                 b.fact(section_nodes[section.number], MG.refersToInstrument, node, span)
         elif mention.kind == "candidate":
             node = URIRef(f"{d}/candidate/{slugify(mention.label or mention.text)}")
-            g.add((node, RDF.type, MG.Candidate))
-            g.add((node, RDFS.label, Literal(mention.label or mention.text)))
-            g.add((node, DCTERMS.isPartOf, d))
+            b.add((node, RDF.type, MG.Candidate))
+            b.add((node, RDFS.label, Literal(mention.label or mention.text)))
+            b.add((node, DCTERMS.isPartOf, d))
             b.derived(node, (mention.start, mention.end))
 
     # activities -----------------------------------------------------------------------
@@ -500,7 +543,7 @@ def extract(
             _activity(
                 b, doc, activity, section_nodes, section_themes, doc_theme, registry, paragraph
             )
-    return g
+    return b.build()
 
 
 def _resolution_document(
@@ -510,7 +553,29 @@ def _resolution_document(
     symbols: list[SymbolMention],
     paragraph: Any,
     resolution: Any,
+    mentions: list[Mention],
+    sentence_of: Any,
 ) -> None:
+    states = sorted(
+        ((m.start, m.end, m.code) for m in mentions if m.kind == "state"), key=lambda m: m[:2]
+    )
+    state_starts = [start for start, _end, _code in states]
+
+    def name_states(node: URIRef, start: int, end: int) -> None:
+        # The states a clause or paragraph names ("the offer of the Government of
+        # Jamaica", "to thank Trinidad and Tobago and Barbados") are where it applies:
+        # dcterms:spatial, with the sentence naming each as evidence. An operative
+        # paragraph the segmenter took for a heading has no sentences: then the
+        # paragraph itself is the evidence.
+        first = bisect.bisect_left(state_starts, start)
+        for s, e, code in states[first:]:
+            if s >= end:
+                break
+            if e <= end:
+                sentence = sentence_of(s)
+                inside = start <= sentence[0] < sentence[1] <= end
+                b.fact(node, DCTERMS.spatial, state_iri(code), sentence if inside else (start, end))
+
     parsed = parse_resolution(
         doc.text, resolve_addressee=registry.resolve_organization, symbols=symbols
     )
@@ -520,7 +585,7 @@ def _resolution_document(
     first = next((m for m in symbols if m.symbol == symbol), None)
     symbol_span = (first.start, first.end) if first else (0, min(len(doc.text), 40))
     res = resolution(symbol, symbol_span)
-    b.graph.add((b.doc_iri, FOAF.primaryTopic, res))
+    b.add((b.doc_iri, FOAF.primaryTopic, res))
     title = parsed.title or doc.title
     if parsed.title_span:
         b.fact(res, DCTERMS.title, Literal(" ".join(title.split())), parsed.title_span)
@@ -531,12 +596,14 @@ def _resolution_document(
         b.fact(clause, RDF.type, PROV.Entity, (start, end))
         b.fact(clause, DCTERMS.isPartOf, res, (start, end))
         b.fact(clause, RDFS.label, Literal(" ".join(doc.text[start:end].split())), (start, end))
+        name_states(clause, start, end)
     for item in parsed.paragraphs:
         span = (item.start, item.end)
         node = paragraph(symbol, item.path, span)
         b.fact(node, MG.text, Literal(item.text), span)
         if item.addressee:
             b.fact(node, MG.addressee, org_iri(item.addressee), span)
+        name_states(node, item.start, item.end)
         themes = registry.match_themes(item.text)
         if themes:
             b.fact(node, MG.theme, theme_iri(str(themes[0])), span)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,8 +248,9 @@ def _read_pdf(path: Path) -> str:
     try:
         reader = PdfReader(str(path))
         return "\n\n".join((page.extract_text() or "") for page in reader.pages)
-    except (PdfReadError, OSError, ValueError) as exc:
-        raise DocumentError(f"{path}: not a readable PDF: {exc}") from exc
+    except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
+        # a damaged file surfaces as whichever lookup fails first in the parser
+        raise DocumentError(f"{path}: not a readable PDF: {_one_line(exc)}") from exc
 
 
 def _read_docx(path: Path) -> str:
@@ -256,11 +258,20 @@ def _read_docx(path: Path) -> str:
         import docx
     except ImportError as exc:  # optional dependency
         raise DocumentError(f"{path}: reading DOCX needs the 'python-docx' package") from exc
+    # python-docx says "Package not found" for a file that is there but is no ZIP
+    # archive; name the actual problem instead.
+    if not zipfile.is_zipfile(path):
+        raise DocumentError(f"{path}: not a readable DOCX file (not a ZIP package)")
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several unrelated types
-        raise DocumentError(f"{path}: not a readable DOCX file: {exc}") from exc
+        raise DocumentError(f"{path}: not a readable DOCX file: {_one_line(exc)}") from exc
     return "\n".join(paragraph.text for paragraph in document.paragraphs)
+
+
+def _one_line(exc: BaseException) -> str:
+    """A library's error message on one line (CLI messages are one line each)."""
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _meta_str(meta: dict[str, Any], key: str) -> str | None:

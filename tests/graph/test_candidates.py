@@ -1,0 +1,30 @@
+"""Unknown organization-like names are kept for curation; words in capitals are not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import RDF, RDFS
+
+from graph.extract import extract
+from graph.readers import read_document
+from ontology.namespaces import MG
+
+DATA = Path(__file__).parents[1] / "data"
+CORPUS = Path(__file__).parents[2] / "corpus"
+
+
+def candidates(path: Path) -> list[str]:
+    graph = extract(read_document(path))
+    return sorted(str(graph.value(c, RDFS.label)) for c in graph.subjects(RDF.type, MG.Candidate))
+
+
+def test_unknown_acronyms_of_the_seed_are_candidates() -> None:
+    assert candidates(CORPUS / "oas-sms-caribbean-sids-activities-2010.fr.txt") == [
+        "DVLM", "IPO", "PSAP",
+    ]
+
+
+def test_resolution_words_in_capitals_are_not_candidates() -> None:
+    # regression: RECALLING, BEARING IN MIND, RESOLVES were listed for curation
+    assert candidates(DATA / "ag-res-2866-xliv-o-14.txt") == []
