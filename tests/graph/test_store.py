@@ -43,7 +43,10 @@ def test_replacing_one_graph_leaves_the_others_intact() -> None:
     store.replace_graph(G1, turtle("<http://example.org/a> <http://example.org/says> 'salut' ."))
     counts = {g.graph: g.triples for g in store.graphs()}
     assert counts == {EX + "g1": 1, EX + "g2": 1}
-    assert values(store, "SELECT ?o WHERE { ?s <http://example.org/says> ?o }") == ["hello", "salut"]
+    assert values(store, "SELECT ?o WHERE { ?s <http://example.org/says> ?o }") == [
+        "hello",
+        "salut",
+    ]
 
 
 def test_a_failed_replacement_keeps_the_old_graph() -> None:
@@ -77,8 +80,13 @@ def test_store_persists_across_processes(tmp_path: Path) -> None:
         rows = store.execute("SELECT ?o WHERE {{ ?s <http://example.org/says> ?o }}")
         print([r[0].value for r in rows])
     """)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=True, cwd=Path(__file__).parents[2])
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
     assert done.stdout.strip() == "['bonjour']"
 
 
@@ -98,8 +106,12 @@ def test_a_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
     location = tmp_path / "store"
     first = Store.open(location)
     script = f"from graph.store import Store; Store.open({str(location)!r})"
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=Path(__file__).parents[2])
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
     assert done.returncode != 0
     assert "StoreError" in done.stderr
     first.close()
