@@ -208,6 +208,19 @@ def ingest(
 # -- reading ---------------------------------------------------------------------------
 
 
+def write_output(body: bytes, output: Path | None) -> None:
+    """Write ``body`` to ``output``, or to stdout when no file is given."""
+    if output is None:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(body)
+    except OSError as exc:
+        raise StoreError(f"cannot write {output}: {exc.strerror}") from exc
+    err.print(f"wrote {len(body)} bytes to {output}", highlight=False)
+
+
 def _print_table(columns: list[str], rows: list[list[str | None]], *, title: str = "") -> None:
     table = RichTable(title=title or None, show_lines=False)
     for column in columns:
@@ -304,15 +317,7 @@ def export(
     assert fmt.value in EXPORT_FORMATS
     with open_store(write=False) as store:
         body = store.export(fmt.value)
-    if output is None:
-        sys.stdout.buffer.write(body)
-        sys.stdout.flush()
-    else:
-        try:
-            output.write_bytes(body)
-        except OSError as exc:
-            raise StoreError(f"cannot write {output}: {exc.strerror}") from exc
-        err.print(f"wrote {len(body)} bytes to {output}", highlight=False)
+    write_output(body, output)
 
 
 @app.command()
@@ -459,15 +464,7 @@ def network(
             plain.add_edge(a, b, weight=data["weight"], activities=" | ".join(data["activities"]))
         nx.write_graphml(plain, buffer)
         body = buffer.getvalue()
-    if output is None:
-        sys.stdout.buffer.write(body)
-        sys.stdout.flush()
-    else:
-        try:
-            output.write_bytes(body)
-        except OSError as exc:
-            raise StoreError(f"cannot write {output}: {exc.strerror}") from exc
-        err.print(f"wrote {output}", highlight=False)
+    write_output(body, output)
 
 
 def settings_help() -> str:
