@@ -18,6 +18,7 @@ open of one path fails on a lock, so a clear :class:`StoreError` says so;
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 import time
@@ -195,9 +196,12 @@ class Store:
                 self._inner.flush()
             except OSError:
                 pass
-        # pyoxigraph releases its lock when the last reference goes
+        # pyoxigraph releases its lock when the last reference goes, and rdflib's
+        # Dataset sits in a reference cycle: collect it now, so that the same
+        # process can open the store again right away.
         self.dataset = None  # type: ignore[assignment]
         self._inner = None  # type: ignore[assignment]
+        gc.collect()
 
     def __enter__(self) -> Store:
         return self

@@ -121,3 +121,53 @@ def test_stats_as_json(runner: CliRunner, store_args: list[str]) -> None:
     figures = json.loads(out)
     assert figures["states"] >= 35
     assert figures["activities"] > 10
+
+
+# -- bad input leaves the store as it was ----------------------------------------------
+
+
+@pytest.fixture()
+def small_store(runner: CliRunner, tmp_path: Path) -> list[str]:
+    args = ["--store", str(tmp_path / "store")]
+    seed = Path(__file__).parents[2] / "corpus" / "oas-sms-caribbean-sids-activities-2010.fr.txt"
+    code, _out, err = run(runner, *args, "ingest", str(seed), "--no-reason")
+    assert code == 0, err
+    return args
+
+
+def graph_counts(runner: CliRunner, args: list[str]) -> dict[str, int]:
+    code, out, _err = run(runner, *args, "stats", "--json")
+    assert code == 0
+    return json.loads(out)["graphs"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("binary.txt", bytes(range(256)) * 40, "binary"),
+        ("empty.txt", b"", "empty"),
+        ("undecodable.txt", b"\xff\xfe\x00\x00" + b"\x00\xd8" * 500, ""),
+    ],
+)
+def test_bad_documents_change_nothing_stored(
+    runner: CliRunner, small_store: list[str], tmp_path: Path, name: str, content: bytes,
+    message: str,
+) -> None:
+    before = graph_counts(runner, small_store)
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    code, _out, err = run(runner, *small_store, "ingest", str(bad))
+    assert code == 3
+    assert err.strip().startswith("error:") and name in err and message in err
+    assert "Traceback" not in err
+    assert graph_counts(runner, small_store) == before
+
+
+def test_reingest_replaces_only_that_document(runner: CliRunner, small_store: list[str],
+                                             tmp_path: Path) -> None:
+    other = Path(__file__).parents[1] / "data" / "en-report-cicad-eastern-caribbean-2012.txt"
+    assert run(runner, *small_store, "ingest", str(other), "--no-reason")[0] == 0
+    before = graph_counts(runner, small_store)
+    seed = Path(__file__).parents[2] / "corpus" / "oas-sms-caribbean-sids-activities-2010.fr.txt"
+    assert run(runner, *small_store, "ingest", str(seed), "--no-reason")[0] == 0
+    assert graph_counts(runner, small_store) == before

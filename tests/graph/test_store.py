@@ -183,3 +183,10 @@ def test_bindings_are_engine_values_not_text() -> None:
     hostile = Literal('hello" ) } } DROP ALL #')
     assert [row for row in store.execute(sparql, bindings={"word": hostile})] == []
     assert values(store, "SELECT ?g WHERE { GRAPH ?g { } }") == [EX + "g1", EX + "g2"]
+
+
+def test_a_closed_store_can_be_reopened_by_the_same_process(tmp_path: Path) -> None:
+    # regression: rdflib's Dataset kept the write lock alive in a reference cycle
+    location = tmp_path / "store"
+    Store.open(location).close()
+    Store.open(location).close()
