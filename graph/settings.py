@@ -46,6 +46,22 @@ class Settings(BaseSettings):
         default=2,
         description="Worker processes that run SPARQL queries for the HTTP server.",
     )
+    serve_from_memory: bool = Field(
+        default=False,
+        description=(
+            "Query workers copy the on-disk store into memory at start (2-4x faster "
+            "queries, one copy of the graph per worker, slower start); an ingest is "
+            "picked up by loading fresh copies in the background."
+        ),
+    )
+    query_cache_size: int = Field(
+        default=256,
+        description=(
+            "SPARQL results kept in memory, keyed by query, dataset, format and store "
+            "generation, so a repeated query answers at once; any write invalidates "
+            "them. 0 = no cache."
+        ),
+    )
     update_token: str | None = Field(
         default=None,
         description="Bearer token that enables SPARQL Update over HTTP; unset = read-only.",

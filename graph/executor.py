@@ -1,0 +1,1072 @@
+"""Run SPARQL queries so that a timeout really stops the work.
+
+pyoxigraph has no timeout and no cancel, and a running query ignores signals, so
+queries on an on-disk store run in a small pool of **worker processes**, each holding
+``pyoxigraph.Store.read_only(path)`` (read-only opens live beside the one writer). The
+caller waits for a worker's answer at most ``timeout`` seconds; past that the worker is
+killed (SIGKILL frees its CPU at once), a replacement is started in the background and
+:class:`~graph.errors.QueryTimeoutError` is raised. The other workers keep serving
+meanwhile. Workers are started by ``forkserver`` (``spawn`` where there is none), which
+imports this module once so a replacement is ready in tens of milliseconds.
+
+Choices, and why:
+
+* **Seeing new data.** A read-only open sees the store as it was when opened. Before
+  each query the executor takes the store directory's *signature* (name, size and
+  mtime of each file; RocksDB appends every commit to its write-ahead log, so any
+  write by any process changes it) and bumps a generation number when it changed.
+  Each task carries the generation; a worker whose store is older reopens it first
+  (a few milliseconds). Listing a store directory costs tens of microseconds, so this
+  runs on every query and a reader sees an ingest as soon as it has committed.
+  Touching a file in the store directory (e.g. ``.generation``) forces a reopen.
+* **Serving from memory** (``serve_from_memory``): each worker copies the on-disk store
+  into an in-memory pyoxigraph store at start (2-4x faster queries, one copy of the
+  graph per worker, slower start). On a new generation, fresh workers load the new
+  data in the background while the old ones keep answering; the old ones are retired
+  once all new ones are ready (so a reader may see old data for the load time).
+* **A ``memory`` store** lives only in the application process, so its queries run
+  in-process on a thread pool: the timeout answers the caller, but the query runs on
+  to its end (documented limit; ``memory`` is for tests and demos).
+* **Updates** run on the single writer: in-process when the caller already holds the
+  store read-write (or it is ``memory``); otherwise in one *writer process* holding
+  the only read-write open, which is killed on timeout (an Oxigraph update is one
+  transaction, so a killed update writes nothing).
+* **Row cap.** SELECT results are written as TSV (one solution per line) into a sink
+  that stops the engine after ``max_rows + 1`` lines; a longer result is cut and
+  flagged ``truncated``, then re-read and written in the asked format, so every format
+  stays valid. CONSTRUCT/DESCRIBE are capped the same way through N-Triples.
+* **Cache** (``cache_size`` > 0): serialized results keyed by (query, dataset, base,
+  formats, row cap, generation); a new generation makes old entries unreachable, and
+  they age out of the LRU (at most ``cache_size`` entries and 256 MB; a result over
+  64 MB is not kept). Only results read at the current generation are stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing as mp
+import os
+import queue
+import re
+import signal
+import sys
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field, replace
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph import errors
+from graph.errors import (
+    MandategraphError,
+    QueryTimeoutError,
+    StoreError,
+    UnknownFormatError,
+)
+from graph.results import GRAPH_FORMATS, RESULT_FORMATS, Table, to_table
+from graph.store import MEMORY, Store, syntax_error, with_values
+from ontology.namespaces import PREFIXES
+
+log = logging.getLogger(__name__)
+
+#: The pseudo-format asking for a :class:`~graph.results.Table` instead of bytes.
+TABLE = "table"
+
+#: Seconds a worker may take to open (or load into memory) the store.
+STARTUP_TIMEOUT = 600.0
+
+#: Results bigger than this are never cached.
+CACHE_MAX_BODY = 64 * 1024 * 1024
+
+#: The cache drops its oldest results to stay under this many bytes.
+CACHE_MAX_BYTES = 256 * 1024 * 1024
+
+
+@dataclass
+class QueryResult:
+    """What a query returned, serialized.
+
+    Attributes:
+        body: the serialized results (empty when ``table`` is set).
+        media_type: the media type of ``body``.
+        form: ``select``, ``ask`` or ``graph`` (CONSTRUCT/DESCRIBE).
+        truncated: the result had more than ``max_rows`` rows or triples and was cut.
+        rows: solutions or triples written (``None`` for ASK).
+        table: the result as plain strings, when the ``table`` format was asked.
+        cached: the answer came from the result cache.
+    """
+
+    body: bytes
+    media_type: str
+    form: str
+    truncated: bool = False
+    rows: int | None = None
+    table: Table | None = None
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One unit of work sent to a worker (picklable)."""
+
+    kind: str  # "query" or "update"
+    text: str
+    base_iri: str | None = None
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    result_format: str | None = "json"
+    graph_format: str | None = "ttl"
+    max_rows: int | None = None
+    generation: int = 0
+
+
+# -- scanning SPARQL text ----------------------------------------------------------
+#
+# pyoxigraph exposes no query algebra, so the few things the executor and the HTTP
+# layer must know about a query (its FROM clauses, SERVICE endpoints, LOAD, USING) come
+# from a lexical scan that skips strings, IRIs and comments the way SPARQL's grammar
+# does. It errs on the side of finding keywords, never of missing them.
+
+_TOKEN = re.compile(
+    r"""
+      (?P<ws>\s+)
+    | (?P<comment>\#[^\r\n]*)
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<string>"{3}(?:[^"\\]|\\.|"(?!""))*"{3}
+                |'{3}(?:[^'\\]|\\.|'(?!''))*'{3}
+                |"(?:[^"\\\r\n]|\\.)*"
+                |'(?:[^'\\\r\n]|\\.)*')
+    | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+    | (?P<var>[?$]\w+)
+    | (?P<name>(?:[^\W\d][\w.-]*)?:(?:[\w.:%-]|\\.)*|[^\W\d]\w*)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A lexical token of a SPARQL text.
+
+    Attributes:
+        kind: ``iri``, ``string``, ``lang``, ``var``, ``name`` (keyword or prefixed
+            name) or ``other`` (punctuation, digits).
+        text: the token as written (a prefixed name without its trailing dots).
+        start: offset of its first character in the text.
+        depth: how many ``{`` enclose it.
+    """
+
+    kind: str
+    text: str
+    start: int
+    depth: int
+
+    @property
+    def keyword(self) -> str | None:
+        """The upper-cased keyword, if this is a bare word (no ``:``)."""
+        if self.kind == "name" and ":" not in self.text:
+            return self.text.upper()
+        return None
+
+
+def tokens(text: str) -> list[Token]:
+    """The tokens of a SPARQL query or update, without spaces and comments."""
+    found: list[Token] = []
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        value = match.group()
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "name" and ":" in value:
+            value = value.rstrip(".")  # "mg:Activity." ends a triple, the dot is not the name's
+        if value == "}":
+            depth = max(depth - 1, 0)
+        found.append(Token(kind, value, match.start(), depth))
+        if value == "{":
+            depth += 1
+    return found
+
+
+def unescape_codepoints(text: str) -> str:
+    r"""Replace ``\uXXXX`` / ``\UXXXXXXXX`` escapes, which SPARQL allows anywhere."""
+    return _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+def keywords(text: str) -> set[str]:
+    """The keywords of a SPARQL text (upper-cased), escapes decoded or not."""
+    found = {t.keyword for t in tokens(text) if t.keyword}
+    unescaped = unescape_codepoints(text)
+    if unescaped != text:
+        found |= {t.keyword for t in tokens(unescaped) if t.keyword}
+    return found  # type: ignore[return-value]
+
+
+def names_dataset(text: str) -> bool:
+    """Whether a query has its own ``FROM`` or ``FROM NAMED`` clause."""
+    return "from" in text.lower() and "FROM" in keywords(text)
+
+
+def service_endpoints(
+    text: str, *, base_iri: str | None = None, prefixes: Mapping[str, str] | None = None
+) -> list[str | None]:
+    r"""The endpoint IRI of every ``SERVICE`` clause (``None`` for ``SERVICE ?var``).
+
+    Prefixed names are expanded with the text's ``PREFIX`` declarations (and
+    ``prefixes``), relative IRIs resolved against ``BASE`` (or ``base_iri``). Both the
+    text and its ``\u``-unescaped form are read, so an escape cannot hide a SERVICE.
+    """
+    endpoints: list[str | None] = []
+    variants = {text, unescape_codepoints(text)}
+    for variant in variants:
+        if "service" not in variant.lower():
+            continue
+        known = dict(prefixes or {})
+        base = base_iri
+        found = tokens(variant)
+        for i, token in enumerate(found):
+            following = found[i + 1 : i + 3]
+            if token.keyword == "PREFIX" and len(following) == 2 and following[1].kind == "iri":
+                known[following[0].text.rstrip(":")] = _resolve(following[1].text[1:-1], base)
+            elif token.keyword == "BASE" and following and following[0].kind == "iri":
+                base = _resolve(following[0].text[1:-1], base)
+            elif token.keyword == "SERVICE":
+                target = following[0] if following else None
+                if target is not None and target.keyword == "SILENT":
+                    target = following[1] if len(following) > 1 else None
+                endpoints.append(_endpoint(target, known, base))
+    return endpoints
+
+
+def _resolve(iri: str, base: str | None) -> str:
+    from urllib.parse import urljoin
+
+    return urljoin(base, iri) if base else iri
+
+
+def _endpoint(token: Token | None, known: Mapping[str, str], base: str | None) -> str | None:
+    if token is None or token.kind == "var":
+        return None
+    if token.kind == "iri":
+        return _resolve(token.text[1:-1], base)
+    if token.kind == "name" and ":" in token.text:
+        prefix, _, local = token.text.partition(":")
+        if prefix in known:
+            return known[prefix] + re.sub(r"\\(.)", r"\1", local)
+    return None  # anything else is not an endpoint we can vouch for
+
+
+def add_using(text: str, *, using: list[str], using_named: list[str]) -> str:
+    """Give each ``DELETE/INSERT ... WHERE`` of an update the protocol's dataset.
+
+    Implements ``using-graph-uri`` / ``using-named-graph-uri`` (pyoxigraph takes no
+    dataset for updates) by writing ``USING <g>`` / ``USING NAMED <g>`` before the
+    ``WHERE`` of each operation. ``DELETE WHERE`` shorthands are left as they are.
+
+    Raises:
+        BadParameterError: the update has its own ``USING`` or ``WITH`` (the
+            protocol forbids both at once).
+    """
+    from graph.errors import BadParameterError
+
+    if not using and not using_named:
+        return text
+    found = tokens(text)
+    if any(t.depth == 0 and t.keyword in ("USING", "WITH") for t in found):
+        raise BadParameterError(
+            "an update with USING or WITH cannot also take using-graph-uri or "
+            "using-named-graph-uri"
+        )
+    clause = " ".join([f"USING <{g}>" for g in using] + [f"USING NAMED <{g}>" for g in using_named])
+    cuts = [
+        t.start
+        for i, t in enumerate(found)
+        if t.depth == 0 and t.keyword == "WHERE" and not (i and found[i - 1].keyword == "DELETE")
+    ]
+    for start in reversed(cuts):
+        text = f"{text[:start]}{clause} {text[start:]}"
+    return text
+
+
+# -- serializing with a row cap ---------------------------------------------------------
+
+
+class _EnoughLinesError(Exception):
+    """Raised by :class:`_LineSink` to stop the engine once enough lines are written."""
+
+
+class _LineSink:
+    """A write-only file that keeps what it gets and stops after ``limit`` lines."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.chunks: list[bytes] = []
+        self.lines = 0
+
+    def write(self, data: bytes) -> int:
+        self.chunks.append(bytes(data))
+        self.lines += data.count(b"\n")
+        if self.limit is not None and self.lines > self.limit:
+            raise _EnoughLinesError
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to flush: everything is kept in memory."""
+
+    def value(self, keep_lines: int | None) -> bytes:
+        """The bytes written, cut after ``keep_lines`` complete lines (all if ``None``)."""
+        data = b"".join(self.chunks)
+        if keep_lines is None:
+            return data
+        end = -1
+        for _ in range(keep_lines):
+            end = data.find(b"\n", end + 1)
+            if end < 0:
+                return data
+        return data[: end + 1]
+
+
+def _capped(write: Any, *, header_lines: int, max_rows: int | None) -> tuple[bytes, int, bool]:
+    """Run ``write(sink)`` into a line sink; returns (bytes, rows, truncated).
+
+    pyoxigraph hands the sink's exception back to us, which stops the engine early:
+    a huge result costs ``max_rows`` rows of work, not all of them.
+    """
+    limit = None if max_rows is None else max_rows + header_lines
+    sink = _LineSink(limit)
+    truncated = False
+    try:
+        write(sink)
+    except _EnoughLinesError:
+        truncated = True
+    data = sink.value(limit if truncated else None)
+    rows = max(data.count(b"\n") - header_lines, 0)
+    return data, rows, truncated
+
+
+def _serialize(
+    results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, task: _Task
+) -> QueryResult:
+    """Serialize results as the task asks, cutting at ``task.max_rows``."""
+    if isinstance(results, ox.QueryBoolean):
+        fmt = task.result_format
+        if fmt == TABLE:
+            return QueryResult(b"", "", "ask", table=to_table(results))
+        if fmt not in RESULT_FORMATS:
+            raise UnknownFormatError("an ASK result cannot be written in the requested format")
+        results_format, media = RESULT_FORMATS[fmt]
+        return QueryResult(results.serialize(format=results_format), media, "ask")  # type: ignore[arg-type]
+
+    if isinstance(results, ox.QueryTriples):
+        fmt = task.graph_format
+        if fmt == TABLE:
+            table = to_table(results, max_rows=task.max_rows)
+            return QueryResult(b"", "", "graph", table.truncated, len(table.rows), table)
+        if fmt not in GRAPH_FORMATS:
+            raise UnknownFormatError(
+                "a CONSTRUCT/DESCRIBE result cannot be written in the requested format "
+                f"(use one of {', '.join(GRAPH_FORMATS)})"
+            )
+        nt, rows, truncated = _capped(
+            lambda sink: ox.serialize(results, sink, format=ox.RdfFormat.N_TRIPLES),
+            header_lines=0,
+            max_rows=task.max_rows,
+        )
+        rdf_format, media = GRAPH_FORMATS[fmt]
+        if fmt == "nt":
+            return QueryResult(nt, media, "graph", truncated, rows)
+        triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)
+        prefixes = PREFIXES if fmt in ("ttl", "xml") else None
+        body = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+        return QueryResult(body, media, "graph", truncated, rows)  # type: ignore[arg-type]
+
+    fmt = task.result_format
+    if fmt == TABLE:
+        table = to_table(results, max_rows=task.max_rows)
+        return QueryResult(b"", "", "select", table.truncated, len(table.rows), table)
+    if fmt not in RESULT_FORMATS:
+        raise UnknownFormatError(
+            "SELECT results cannot be written in the requested format "
+            f"(use one of {', '.join(RESULT_FORMATS)})"
+        )
+    # TSV writes one solution per line: count lines to cap, then convert losslessly.
+    tsv, rows, truncated = _capped(
+        lambda sink: results.serialize(sink, format=ox.QueryResultsFormat.TSV),
+        header_lines=1,
+        max_rows=task.max_rows,
+    )
+    results_format, media = RESULT_FORMATS[fmt]
+    if fmt == "tsv":
+        return QueryResult(tsv, media, "select", truncated, rows)
+    reread = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+    body = reread.serialize(format=results_format)  # type: ignore[union-attr]
+    return QueryResult(body, media, "select", truncated, rows)  # type: ignore[arg-type]
+
+
+def _dataset_options(task: _Task) -> dict[str, Any]:
+    """The dataset of a query: the protocol's graphs, else the query's, else the union.
+
+    Oxigraph's union option overrides a query's own ``FROM``, so it is only set when
+    the query names no dataset itself.
+    """
+    options: dict[str, Any] = {}
+    if task.default_graphs or task.named_graphs:
+        # the protocol's dataset replaces the query's FROM / FROM NAMED entirely
+        options["default_graph"] = (
+            [ox.NamedNode(g) for g in task.default_graphs]
+            if task.default_graphs
+            else ox.DefaultGraph()
+        )
+        if task.named_graphs:
+            options["named_graphs"] = [ox.NamedNode(g) for g in task.named_graphs]
+        else:
+            options["named_graphs"] = []
+    elif not names_dataset(task.text):
+        options["use_default_graph_as_union"] = True
+    return options
+
+
+def run_task(store: ox.Store, task: _Task, prefixes: Mapping[str, str]) -> QueryResult:
+    """Run one task on an open pyoxigraph store (inside a worker, or in-process).
+
+    Raises:
+        SyntaxError: the query or update does not parse (pyoxigraph's message).
+        UnknownFormatError: the result cannot be written in the asked format.
+        OSError: the store cannot be read.
+    """
+    if task.kind == "update":
+        store.update(task.text, base_iri=task.base_iri, prefixes=dict(prefixes))
+        return QueryResult(b"", "", "update")
+    results = store.query(
+        task.text, base_iri=task.base_iri, prefixes=dict(prefixes), **_dataset_options(task)
+    )
+    return _serialize(results, task)
+
+
+# -- the worker process -------------------------------------------------------------
+
+
+def _open_for(location: str, mode: str) -> ox.Store:
+    """Open the store the way a worker of ``mode`` needs it."""
+    if mode == "write":
+        return ox.Store(location)
+    disk = ox.Store.read_only(location)
+    if mode == "memory":
+        # N-Quads through bytes: measured faster than adding quads one by one
+        memory = ox.Store()
+        memory.load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        return memory
+    return disk
+
+
+def _reopen(location: str, attempts: int = 6) -> ox.Store:
+    """Open a read-only view again, retrying while a writer moves files under it.
+
+    A read-only open reads the list of live files and then the files; a compaction or
+    a crash recovery by the writer in between makes it fail once in a while.
+    """
+    delay = 0.02
+    for attempt in range(attempts):
+        try:
+            return ox.Store.read_only(location)
+        except Exception:  # pyoxigraph reports these as RuntimeError or OSError
+            if attempt == attempts - 1:
+                raise
+            time.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent goes (no orphaned queries)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _worker_main(
+    conn: Connection, location: str, mode: str, generation: int, prefixes: dict[str, str]
+) -> None:
+    """The loop of a worker process: open the store, then answer tasks until told to stop."""
+    _die_with_parent()
+    # Ctrl-C in a terminal reaches the whole process group: the parent decides
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        store = _open_for(location, mode)
+    except Exception as exc:  # report any failure to open instead of dying silently
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", generation))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        reply: tuple[Any, ...] = ("error", "StoreError", "the store cannot be read")
+        for attempt in (1, 2):
+            try:
+                if mode == "disk" and (task.generation != generation or attempt == 2):
+                    store = _reopen(location)
+                    generation = task.generation
+                reply = ("ok", run_task(store, task, prefixes))
+            except SyntaxError as exc:
+                reply = ("syntax", str(exc))
+            except MandategraphError as exc:
+                reply = ("error", type(exc).__name__, exc.message)
+            except (OSError, RuntimeError) as exc:
+                # a compaction by the writer may remove files this read-only view
+                # still expects: reopen once and retry
+                if mode == "disk" and attempt == 1:
+                    continue
+                reply = ("error", "StoreError", f"cannot read the store: {exc}")
+            except Exception as exc:  # an engine error must reach the caller as a message
+                reply = ("error", "MandategraphError", f"{type(exc).__name__}: {exc}")
+            break
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    generation: int
+    mode: str
+    started: float = field(default_factory=time.monotonic)
+
+    def alive(self) -> bool:
+        return bool(self.process.is_alive())
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+        with contextlib.suppress(Exception):
+            self.process.join(timeout=5)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.send(None)
+        with contextlib.suppress(Exception):
+            self.process.join(timeout=2)
+        if self.alive():
+            self.kill()
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+def _context() -> Any:
+    """The multiprocessing context: forkserver (preloading this module), else spawn."""
+    if "forkserver" in mp.get_all_start_methods():
+        context = mp.get_context("forkserver")
+        context.set_forkserver_preload(["graph.executor"])
+        return context
+    return mp.get_context("spawn")
+
+
+def store_signature(path: str | Path) -> tuple[tuple[str, int, int], ...]:
+    """What changes when a write commits: (name, size, mtime) of each file of the store.
+
+    RocksDB's info logs (``LOG*``) are left out: opening a store read-only writes them.
+    """
+    entries = []
+    try:
+        with os.scandir(path) as found:
+            for entry in found:
+                if entry.name.startswith("LOG"):
+                    continue
+                with contextlib.suppress(OSError):
+                    info = entry.stat()
+                    entries.append((entry.name, info.st_size, info.st_mtime_ns))
+    except OSError:
+        return ()
+    return tuple(sorted(entries))
+
+
+# -- the executor -------------------------------------------------------------------
+
+
+_ERRORS: dict[str, type[MandategraphError]] = {
+    name: cls
+    for name, cls in vars(errors).items()
+    if isinstance(cls, type) and issubclass(cls, MandategraphError)
+}
+
+
+class Executor:
+    """Runs queries and updates with a real timeout; see the module docstring.
+
+    Use :meth:`for_store`, then :meth:`start` and :meth:`close` (or a ``with`` block).
+    The methods block; call them from a thread in async code.
+    """
+
+    def __init__(
+        self,
+        location: str,
+        *,
+        workers: int = 2,
+        timeout: float = 10.0,
+        max_rows: int | None = 10000,
+        serve_from_memory: bool = False,
+        cache_size: int = 0,
+        local_store: ox.Store | None = None,
+        local_writer: ox.Store | None = None,
+    ) -> None:
+        """Create an executor (no process starts before :meth:`start`).
+
+        Args:
+            location: the store directory, or ``"memory"``.
+            workers: query worker processes (or threads for an in-process store).
+            timeout: default seconds a query or update may run.
+            max_rows: default cap on result rows/triples (``None``: no cap).
+            serve_from_memory: workers copy the on-disk store into memory.
+            cache_size: results kept in the LRU cache (0: no cache).
+            local_store: run queries in-process on this store (``memory`` stores).
+            local_writer: run updates in-process on this read-write store.
+        """
+        self.location = location
+        self.workers = max(1, workers)
+        self.timeout = timeout
+        self.max_rows = max_rows
+        self.serve_from_memory = serve_from_memory and local_store is None
+        self.cache_size = 0 if local_store is not None else max(0, cache_size)
+        self._local = local_store
+        self._local_writer = local_writer
+        self._mode = "memory" if self.serve_from_memory else "disk"
+        self._prefixes = dict(PREFIXES)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._signature: tuple[tuple[str, int, int], ...] = ()
+        self._generation = 0
+        self._ready_generation = 0
+        self._loading_generation: int | None = None
+        self._cache: OrderedDict[tuple[Any, ...], QueryResult] = OrderedDict()
+        self._cache_bytes = 0
+        self._threads: ThreadPoolExecutor | None = None
+        self._writer: _Worker | None = None
+        self._closed = False
+        self._context: Any = None
+        self.replacements = 0
+
+    @classmethod
+    def for_store(
+        cls,
+        store: Store,
+        *,
+        workers: int = 2,
+        timeout: float = 10.0,
+        max_rows: int | None = 10000,
+        serve_from_memory: bool = False,
+        cache_size: int = 0,
+    ) -> Executor:
+        """The executor fitting an open :class:`~graph.store.Store`.
+
+        A ``memory`` store runs queries in-process; an on-disk store gets worker
+        processes. Updates go to ``store`` itself when it is writable, else to a writer
+        process opened on first update.
+        """
+        local = store.oxigraph if store.location == MEMORY else None
+        writer = store.oxigraph if not store.read_only else None
+        return cls(
+            store.location,
+            workers=workers,
+            timeout=timeout,
+            max_rows=max_rows,
+            serve_from_memory=serve_from_memory,
+            cache_size=cache_size,
+            local_store=local,
+            local_writer=writer,
+        )
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    @property
+    def in_process(self) -> bool:
+        """Queries run in this process (a ``memory`` store): timeouts cannot stop them."""
+        return self._local is not None
+
+    @property
+    def generation(self) -> int:
+        """A number that grows whenever the store changed (for caches keyed on data)."""
+        self._refresh_generation()
+        return self._generation
+
+    def start(self) -> None:
+        """Start the workers and wait until each has opened the store.
+
+        Raises:
+            StoreError: a worker could not open the store.
+        """
+        if self._local is not None:
+            self._threads = ThreadPoolExecutor(self.workers, thread_name_prefix="sparql")
+            return
+        if not Path(self.location).is_dir():
+            raise StoreError(f"no store at {self.location}: run 'mandategraph build' first")
+        self._context = _context()
+        self._signature = store_signature(self.location)
+        pending = [self._launch(self._mode, self._generation) for _ in range(self.workers)]
+        for worker in pending:
+            self._await_ready(worker)
+            self._idle.put(worker)
+
+    def close(self) -> None:
+        """Stop every worker (and the writer); safe to call twice."""
+        self._closed = True
+        if self._threads is not None:
+            self._threads.shutdown(wait=False, cancel_futures=True)
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                break
+        if self._writer is not None:
+            self._writer.stop()
+            self._writer = None
+
+    def __enter__(self) -> Executor:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _launch(self, mode: str, generation: int) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_worker_main,
+            args=(child, self.location, mode, generation, self._prefixes),
+            name=f"mandategraph-{mode}-worker",
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent, generation, mode)
+
+    def _await_ready(self, worker: _Worker) -> None:
+        if not worker.conn.poll(STARTUP_TIMEOUT):
+            worker.kill()
+            raise StoreError(f"a query worker took over {STARTUP_TIMEOUT:.0f} s to open the store")
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            worker.kill()
+            raise StoreError("a query worker stopped while opening the store") from exc
+        if message[0] != "ready":
+            worker.kill()
+            raise StoreError(f"a query worker cannot open {self.location}: {message[1]}")
+
+    def _replace_later(self, generation: int | None = None) -> None:
+        """Start one worker in the background and add it to the pool when ready."""
+
+        def run() -> None:
+            if self._closed:
+                return
+            try:
+                target = self._generation if generation is None else generation
+                worker = self._launch(self._mode, target)
+                self._await_ready(worker)
+            except Exception:
+                log.exception("cannot start a replacement query worker")
+                return
+            self.replacements += 1
+            if self._closed:
+                worker.stop()
+            else:
+                self._idle.put(worker)
+
+        threading.Thread(target=run, name="sparql-worker-start", daemon=True).start()
+
+    # -- generations -----------------------------------------------------------------
+
+    def _refresh_generation(self) -> None:
+        if self._local is not None:
+            return
+        signature = store_signature(self.location)
+        with self._lock:
+            if signature == self._signature:
+                return
+            self._signature = signature
+            self._generation += 1
+            generation = self._generation
+            reload = self.serve_from_memory and self._loading_generation is None
+            if reload:
+                self._loading_generation = generation
+        if reload:
+            threading.Thread(
+                target=self._reload_memory, args=(generation,), daemon=True
+            ).start()
+
+    def _reload_memory(self, generation: int) -> None:
+        """Load ``generation`` into fresh memory workers, then retire the old ones."""
+        try:
+            fresh = [self._launch("memory", generation) for _ in range(self.workers)]
+            ready = []
+            for worker in fresh:
+                try:
+                    self._await_ready(worker)
+                    ready.append(worker)
+                except StoreError:
+                    log.exception("cannot load generation %s into memory", generation)
+            with self._lock:
+                self._ready_generation = max(self._ready_generation, generation)
+            for worker in ready:
+                if self._closed:
+                    worker.stop()
+                else:
+                    self._idle.put(worker)
+        finally:
+            with self._lock:
+                self._loading_generation = None
+                newer = self._generation > generation
+        if newer and not self._closed:
+            # data changed again while loading: load the latest too
+            with self._lock:
+                self._loading_generation = self._generation
+                latest = self._generation
+            self._reload_memory(latest)
+
+    # -- running ---------------------------------------------------------------------
+
+    def query(
+        self,
+        text: str,
+        *,
+        bindings: Mapping[str, Any] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+        result_format: str | None = "json",
+        graph_format: str | None = "ttl",
+        max_rows: int | None | bool = True,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query and serialize its results.
+
+        Args:
+            text: the query (the prefixes of ``ontology.namespaces.PREFIXES`` are
+                predeclared).
+            bindings: values for variables (rdflib terms), bound with a ``VALUES``
+                block, never pasted as text.
+            default_graphs: the protocol's ``default-graph-uri`` values.
+            named_graphs: the protocol's ``named-graph-uri`` values.
+            base_iri: the base for relative IRIs.
+            result_format: for SELECT/ASK: ``json``, ``xml``, ``csv``, ``tsv`` or
+                ``table``; ``None`` if the client accepts none of them.
+            graph_format: for CONSTRUCT/DESCRIBE: ``ttl``, ``nt``, ``jsonld``,
+                ``xml`` or ``table``; ``None`` if the client accepts none.
+            max_rows: cap on rows/triples; ``True`` for the executor's default,
+                ``None`` for no cap.
+            timeout: seconds; the executor's default when ``None``.
+
+        Raises:
+            QuerySyntaxError: the query does not parse (with line and column).
+            QueryTimeoutError: the query ran past the timeout and was stopped.
+            UnknownFormatError: the result cannot be written in an accepted format.
+            StoreError: the store cannot be read.
+        """
+        if bindings:
+            text = with_values(text, bindings)
+        task = _Task(
+            kind="query",
+            text=text,
+            base_iri=base_iri,
+            default_graphs=tuple(default_graphs) if default_graphs else None,
+            named_graphs=tuple(named_graphs) if named_graphs else None,
+            result_format=result_format,
+            graph_format=graph_format,
+            max_rows=self.max_rows if max_rows is True else (max_rows or None),
+        )
+        return self._run(task, timeout=self.timeout if timeout is None else timeout)
+
+    def table(
+        self,
+        text: str,
+        *,
+        bindings: Mapping[str, Any] | None = None,
+        max_rows: int | None | bool = True,
+        timeout: float | None = None,
+    ) -> Table:
+        """Run a query and read its results as a :class:`~graph.results.Table`.
+
+        Same errors as :meth:`query`.
+        """
+        result = self.query(
+            text,
+            bindings=bindings,
+            result_format=TABLE,
+            graph_format=TABLE,
+            max_rows=max_rows,
+            timeout=timeout,
+        )
+        assert result.table is not None
+        return result.table
+
+    def update(
+        self, text: str, *, base_iri: str | None = None, timeout: float | None = None
+    ) -> None:
+        """Run a SPARQL Update on the single writer (one transaction).
+
+        Raises:
+            QuerySyntaxError: the update does not parse.
+            QueryTimeoutError: it ran past the timeout; the writer process was killed
+                and nothing was written (in-process writers cannot be stopped).
+            StoreError: the store cannot be opened for writing (e.g. a build holds it).
+        """
+        task = _Task(kind="update", text=text, base_iri=base_iri)
+        limit = self.timeout if timeout is None else timeout
+        with self._write_lock:
+            if self._local_writer is not None:
+                self._run_local(self._local_writer, task, limit)
+            else:
+                self._run_writer(task, limit)
+        with self._lock:
+            self._cache.clear()
+            self._cache_bytes = 0
+        self._refresh_generation()
+
+    def _run(self, task: _Task, *, timeout: float) -> QueryResult:
+        if self._local is not None:
+            return self._run_local(self._local, task, timeout)
+        self._refresh_generation()
+        generation = self._generation
+        key = None
+        if self.cache_size:
+            key = (task.text, task.base_iri, task.default_graphs, task.named_graphs,
+                   task.result_format, task.graph_format, task.max_rows, generation)
+            with self._lock:
+                hit = self._cache.get(key)
+                if hit is not None:
+                    self._cache.move_to_end(key)
+                    return replace(hit, cached=True)
+        result, served = self._run_in_worker(replace(task, generation=generation), timeout)
+        if key is not None and served == generation and len(result.body) <= CACHE_MAX_BODY:
+            with self._lock:
+                self._cache[key] = result
+                self._cache_bytes += len(result.body)
+                while len(self._cache) > self.cache_size or self._cache_bytes > CACHE_MAX_BYTES:
+                    _, dropped = self._cache.popitem(last=False)
+                    self._cache_bytes -= len(dropped.body)
+        return result
+
+    def _acquire(self, deadline: float) -> _Worker:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise QueryTimeoutError(
+                    f"all {self.workers} query workers stayed busy past the timeout; "
+                    "try again later"
+                )
+            try:
+                worker = self._idle.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if not worker.alive():
+                worker.kill()
+                self._replace_later()
+                continue
+            if worker.mode == "memory" and worker.generation < self._ready_generation:
+                worker.stop()  # a newer copy of the data is loaded: retire this one
+                continue
+            return worker
+
+    def _run_in_worker(self, task: _Task, timeout: float) -> tuple[QueryResult, int]:
+        started = time.monotonic()
+        worker = self._acquire(started + timeout)
+        try:
+            worker.conn.send(task)
+            remaining = started + timeout - time.monotonic()
+            if not worker.conn.poll(max(remaining, 0)):
+                # the work must really stop: SIGKILL frees the CPU, a fresh worker replaces it
+                worker.kill()
+                self._replace_later()
+                raise QueryTimeoutError(
+                    f"the query ran longer than {timeout:g} s and was stopped"
+                )
+            reply = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            worker.kill()
+            self._replace_later()
+            raise StoreError("the query worker stopped unexpectedly; try again") from exc
+        if worker.mode == "disk":
+            worker.generation = task.generation
+        self._idle.put(worker)
+        return self._unwrap(reply, task.text), worker.generation
+
+    def _run_writer(self, task: _Task, timeout: float) -> None:
+        if self._writer is None or not self._writer.alive():
+            if self._context is None:
+                self._context = _context()
+            writer = self._launch("write", 0)
+            try:
+                self._await_ready(writer)
+            except StoreError as exc:
+                raise StoreError(
+                    f"cannot open the store at {self.location} for writing "
+                    "(is a build or ingest running?)",
+                    detail=exc.message,
+                ) from exc
+            self._writer = writer
+        writer = self._writer
+        try:
+            writer.conn.send(task)
+            if not writer.conn.poll(timeout):
+                writer.kill()
+                self._writer = None
+                raise QueryTimeoutError(
+                    f"the update ran longer than {timeout:g} s and was stopped; nothing was written"
+                )
+            reply = writer.conn.recv()
+        except (EOFError, OSError) as exc:
+            writer.kill()
+            self._writer = None
+            raise StoreError("the writer process stopped unexpectedly") from exc
+        self._unwrap(reply, task.text)
+
+    def _run_local(self, store: ox.Store, task: _Task, timeout: float) -> QueryResult:
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(self.workers, thread_name_prefix="sparql")
+        future = self._threads.submit(run_task, store, task, self._prefixes)
+        try:
+            return future.result(timeout=timeout)
+        except FutureTimeout:
+            # an in-process query cannot be stopped: answer now, let it run out
+            raise QueryTimeoutError(
+                f"the query ran longer than {timeout:g} s (it cannot be stopped on a "
+                "'memory' store)"
+            ) from None
+        except SyntaxError as exc:
+            raise syntax_error(exc, task.text) from exc
+        except OSError as exc:
+            raise StoreError(f"cannot read the store: {exc}") from exc
+
+    @staticmethod
+    def _unwrap(reply: tuple[Any, ...], text: str) -> QueryResult:
+        status = reply[0]
+        if status == "ok":
+            result: QueryResult = reply[1]
+            return result
+        if status == "syntax":
+            raise syntax_error(SyntaxError(reply[1]), text)
+        error_class = _ERRORS.get(reply[1], MandategraphError)
+        raise error_class(reply[2])
