@@ -92,6 +92,7 @@ def syntax_error(exc: Exception, text: str) -> QuerySyntaxError:
     return QuerySyntaxError(message, line=line, column=column, detail=detail)
 
 
+_DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[A-Za-z][\w-]*:|:)", re.IGNORECASE)
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
@@ -321,7 +322,8 @@ class Store:
         options: dict[str, Any] = {"prefixes": PREFIXES}
         if default_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
+        elif not _DATASET_CLAUSE.search(text):
+            # the union is the default graph, unless the query names its own with FROM
             options["use_default_graph_as_union"] = True
         if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]

@@ -190,3 +190,15 @@ def test_a_closed_store_can_be_reopened_by_the_same_process(tmp_path: Path) -> N
     location = tmp_path / "store"
     Store.open(location).close()
     Store.open(location).close()
+
+
+def test_a_from_clause_chooses_the_default_graph() -> None:
+    # regression: the union default graph overrode the query's own FROM
+    store = Store.open("memory")
+    store.replace_graph(G1, DOC_A)
+    store.replace_graph(G2, DOC_B)
+    sparql = "SELECT ?o FROM <http://example.org/g2> WHERE { ?s <http://example.org/says> ?o }"
+    assert values(store, sparql) == ["hello"]
+    assert values(store, sparql.replace(" FROM <http://example.org/g2>", "")) == [
+        "bonjour", "hello",
+    ]
