@@ -17,7 +17,8 @@ FIXTURE = """
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix id: <https://w3id.org/mandategraph/id/> .
 
-id:org\\/CICTE a mg:OASBody ; skos:notation "CICTE" ; skos:prefLabel "Inter-American Committee against Terrorism"@en .
+id:org\\/CICTE a mg:OASBody ; skos:notation "CICTE" ;
+    skos:prefLabel "Inter-American Committee against Terrorism"@en .
 id:org\\/CICAD a mg:OASBody ; skos:notation "CICAD" .
 id:org\\/ICAO a mg:PartnerOrganization ; skos:notation "ICAO" .
 id:org\\/TSA a mg:PartnerOrganization ; skos:notation "TSA" .
