@@ -72,7 +72,7 @@ from graph.errors import (
     UnknownFormatError,
 )
 from graph.results import GRAPH_FORMATS, RESULT_FORMATS, Table, to_table
-from graph.store import MEMORY, Store, syntax_error, with_values
+from graph.store import MEMORY, Store, open_read_only, syntax_error, with_values
 from ontology.namespaces import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -461,31 +461,13 @@ def _open_for(location: str, mode: str) -> ox.Store:
     """Open the store the way a worker of ``mode`` needs it."""
     if mode == "write":
         return ox.Store(location)
-    disk = ox.Store.read_only(location)
+    disk = open_read_only(location)
     if mode == "memory":
         # N-Quads through bytes: measured faster than adding quads one by one
         memory = ox.Store()
         memory.load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
         return memory
     return disk
-
-
-def _reopen(location: str, attempts: int = 6) -> ox.Store:
-    """Open a read-only view again, retrying while a writer moves files under it.
-
-    A read-only open reads the list of live files and then the files; a compaction or
-    a crash recovery by the writer in between makes it fail once in a while.
-    """
-    delay = 0.02
-    for attempt in range(attempts):
-        try:
-            return ox.Store.read_only(location)
-        except Exception:  # pyoxigraph reports these as RuntimeError or OSError
-            if attempt == attempts - 1:
-                raise
-            time.sleep(delay)
-            delay *= 2
-    raise AssertionError("unreachable")
 
 
 def _die_with_parent() -> None:
@@ -523,7 +505,7 @@ def _worker_main(
         for attempt in (1, 2):
             try:
                 if mode == "disk" and (task.generation != generation or attempt == 2):
-                    store = _reopen(location)
+                    store = open_read_only(location)
                     generation = task.generation
                 reply = ("ok", run_task(store, task, prefixes))
             except SyntaxError as exc:

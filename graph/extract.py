@@ -409,6 +409,9 @@ def extract(
     b.add((d, RDF.type, MG.Report if doc.kind == "report" else MG.Document))
     b.add((d, DCTERMS.title, Literal(doc.title)))
     b.add((d, MG.language, Literal(doc.language)))
+    # the text itself, so every span's offsets can be shown in context from the graph
+    # alone, wherever the file was ingested from
+    b.add((d, PROV.value, Literal(doc.text)))
     if doc.publisher:
         b.add((d, DCTERMS.publisher, Literal(doc.publisher)))
     if doc.year:

@@ -120,20 +120,25 @@ def with_values(text: str, bindings: Mapping[str, Identifier | None]) -> str:
     return f"{text[:position]}\n  VALUES ({names}) {{ ({values}) }}\n{text[position:]}"
 
 
-def _open_read_only(path: Path, *, attempts: int = 5) -> ox.Store:
-    """Open a read-only view of an on-disk store, retrying while a writer compacts.
+def open_read_only(path: str | Path, *, attempts: int = 6) -> ox.Store:
+    """Open a read-only view of an on-disk store, retrying while a writer moves files.
 
     A read-only open lists the writer's files and then opens them; a compaction in
-    between removes one and the open fails with "Corruption: ... No such file". Trying
-    again sees the new file list.
+    between removes one and the open fails ("Corruption: ... No such file"). Trying
+    again, after a short and growing pause, sees the new file list.
+
+    Raises:
+        OSError, RuntimeError: what pyoxigraph raised on the last attempt.
     """
+    delay = 0.02
     for attempt in range(attempts):
         try:
             return ox.Store.read_only(str(path))
-        except (OSError, RuntimeError) as exc:
-            if "No such file" not in str(exc) or attempt == attempts - 1:
+        except (OSError, RuntimeError):
+            if attempt == attempts - 1:
                 raise
-            time.sleep(0.05 * (attempt + 1))
+            time.sleep(delay)
+            delay *= 2
     raise AssertionError("unreachable")
 
 
@@ -173,7 +178,7 @@ class Store:
             if read_only:
                 if not path.is_dir():
                     raise StoreError(f"no store at {path}: run 'mandategraph build' first")
-                inner = _open_read_only(path)
+                inner = open_read_only(path)
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 inner = ox.Store(str(path))
