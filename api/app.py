@@ -14,7 +14,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from api import canned, pages, rest, sparql
+from api.network import router as network_router
 from graph.errors import MandategraphError
+from graph.executor import store_signature
 from graph.settings import Settings, get_settings
 from graph.store import MEMORY, Store
 
@@ -38,6 +40,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = store or open_app_store(settings)
+        app.state.store_signature = store_signature(settings.store)
         await sparql.start_executor(app, app.state.store, settings)
         yield
         await sparql.stop_executor(app)
@@ -52,6 +55,18 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.settings = settings
     sparql.add_cors(app, settings)
+
+    @app.middleware("http")
+    async def fresh_store(request: Request, call_next):  # noqa: ANN001, ANN202
+        # A read-only view sees the store as it was when opened: after a build or an
+        # ingest by another process, open a new view (the query workers do the same).
+        current = getattr(app.state, "store", None)
+        if store is None and current is not None and current.read_only:
+            signature = store_signature(settings.store)
+            if signature != app.state.store_signature:
+                app.state.store = open_app_store(settings)
+                app.state.store_signature = signature
+        return await call_next(request)
 
     @app.exception_handler(MandategraphError)
     async def mandategraph_error(request: Request, exc: MandategraphError) -> Response:
@@ -71,8 +86,6 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     # routers: each module of api/ adds its own line here
     app.include_router(sparql.router)
-    from api.network import router as network_router
-
     app.include_router(network_router)
     pages.setup(app)
     canned.setup(app)

@@ -364,10 +364,11 @@ class Store:
             "activities": "mg:Activity",
             "organizations": "mg:Organization",
             "states": "mg:State",
-            "documents": "mg:Document",
         }
         selects = " ".join(
-            f"{{ SELECT (COUNT(DISTINCT ?x{i}) AS ?{key}) WHERE {{ ?x{i} a {cls} }} }}"
+            # through the class hierarchy, so counts hold before reasoning too
+            f"{{ SELECT (COUNT(DISTINCT ?x{i}) AS ?{key}) "
+            f"WHERE {{ ?x{i} a/rdfs:subClassOf* {cls} }} }}"
             for i, (key, cls) in enumerate(classes.items())
         )
         counts: dict[str, int] = {}
@@ -385,6 +386,8 @@ class Store:
             "triples": sum(g.triples for g in graphs),
             "graphs": {g.graph: g.triples for g in graphs},
             **counts,
+            # ingested documents: one named graph each (cited resolutions are not)
+            "documents": len(self.document_graphs()),
         }
 
     def export(self, fmt: str) -> bytes:
