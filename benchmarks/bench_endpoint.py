@@ -37,7 +37,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import platform
 import re
 import shutil
 import signal
@@ -54,6 +53,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+
+from benchmarks.bench_store import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -526,19 +527,6 @@ def ratios(runs: list[EngineRun]) -> str:
 
 
 args_budget = 30.0
-
-
-def machine() -> str:
-    import pyoxigraph
-
-    cpu = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"pyoxigraph {pyoxigraph.__version__}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,7 +35,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import random
 import re
 import shlex
@@ -46,9 +45,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from benchmarks.bench_store import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -323,24 +323,6 @@ def table(figures: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def machine() -> str:
-    """One line on where and with what the run was made."""
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("rdflib", "spacy"))
-    return (
-        f"{os.cpu_count()} CPUs ({cpu}); {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}; {versions}; "
-        f"load average at start {os.getloadavg()[0]:.2f}"
-    )
-
-
 def record(text: str, argv: list[str], header: str) -> None:
     """Append a dated "Extraction" section to ``benchmarks/RESULTS.md``."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -365,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker == "cold":
         print(json.dumps(cold_worker()))
         return 0
-    header = machine()
+    header = machine(("rdflib", "spacy"))
     print(header, file=sys.stderr)
     figures = run(documents=args.documents, repeat=args.repeat, seed=args.seed)
     header += f"; load average at end {os.getloadavg()[0]:.2f}"

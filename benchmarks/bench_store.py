@@ -504,8 +504,8 @@ def tables(runs: list[SizeRun]) -> str:
     return "\n".join(out)
 
 
-def machine() -> str:
-    """One paragraph on where and with what the run was made."""
+def machine(packages: tuple[str, ...] = ("rdflib", "oxrdflib", "pyoxigraph")) -> str:
+    """One paragraph on where and with what the run was made (shared by the benchmarks)."""
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -520,9 +520,7 @@ def machine() -> str:
         memory = f", {kib / 2**20:.0f} GiB RAM"
     except (OSError, ValueError, IndexError):
         pass
-    versions = ", ".join(
-        f"{name} {metadata.version(name)}" for name in ("rdflib", "oxrdflib", "pyoxigraph")
-    )
+    versions = ", ".join(f"{name} {metadata.version(name)}" for name in packages)
     return (
         f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}, {cpu}){memory}; "
         f"{platform.system()} {platform.release()}; Python {platform.python_version()}; "
