@@ -221,6 +221,25 @@ def write_output(body: bytes, output: Path | None) -> None:
     err.print(f"wrote {len(body)} bytes to {output}", highlight=False)
 
 
+def print_results(results: Any, fmt: QueryFormat, *, noun: str) -> None:
+    """Print query results as a table, or in a SPARQL results / RDF format on stdout."""
+    import pyoxigraph as ox
+
+    from graph.results import serialize, to_table
+
+    if fmt is QueryFormat.table:
+        table = to_table(results)
+        _print_table(table.columns, table.rows)
+        err.print(f"{len(table.rows)} {noun}", highlight=False)
+        return
+    # a CONSTRUCT or DESCRIBE asked as json/xml/csv/tsv: the nearest RDF format
+    graph_formats = {"json": "jsonld", "xml": "xml", "csv": "nt", "tsv": "nt"}
+    wanted = graph_formats[fmt.value] if isinstance(results, ox.QueryTriples) else fmt.value
+    body, _media = serialize(results, wanted)
+    sys.stdout.buffer.write(body if body.endswith(b"\n") else body + b"\n")
+    sys.stdout.flush()
+
+
 def _print_table(columns: list[str], rows: list[list[str | None]], *, title: str = "") -> None:
     table = RichTable(title=title or None, show_lines=False)
     for column in columns:
@@ -247,7 +266,6 @@ def query(
     ),
 ) -> None:
     """Run a canned query, a .rq file or SPARQL text; print a table or SPARQL results."""
-    from graph.results import serialize, to_table
     from queries.catalog import get_query, load_query
 
     if (name is None) == (text is None):
@@ -273,21 +291,7 @@ def query(
             canned = get_query(name)
         sparql = canned.sparql(values)
     with open_store(write=False) as store:
-        results = store.execute(sparql)
-        if fmt is QueryFormat.table:
-            table = to_table(results)
-            _print_table(table.columns, table.rows)
-            err.print(f"{len(table.rows)} rows", highlight=False)
-            return
-        graph_fmt = {"json": "jsonld", "xml": "xml", "csv": "nt", "tsv": "nt"}
-        import pyoxigraph as ox
-
-        wanted = graph_fmt[fmt.value] if isinstance(results, ox.QueryTriples) else fmt.value
-        body, _media = serialize(results, wanted)
-    sys.stdout.buffer.write(body)
-    if not body.endswith(b"\n"):
-        sys.stdout.buffer.write(b"\n")
-    sys.stdout.flush()
+        print_results(store.execute(sparql), fmt, noun="rows")
 
 
 @app.command("queries")
@@ -356,18 +360,8 @@ def candidates(
     ),
 ) -> None:
     """Organization-like names the registry does not know yet, for curation."""
-    from graph.results import serialize, to_table
-
     with open_store(write=False) as store:
-        results = store.execute(CANDIDATES)
-        if fmt is QueryFormat.table:
-            table = to_table(results)
-            _print_table(table.columns, table.rows)
-            err.print(f"{len(table.rows)} candidates", highlight=False)
-            return
-        body, _media = serialize(results, fmt.value)
-    sys.stdout.buffer.write(body)
-    sys.stdout.flush()
+        print_results(store.execute(CANDIDATES), fmt, noun="candidates")
 
 
 @app.command()

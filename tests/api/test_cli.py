@@ -171,3 +171,32 @@ def test_reingest_replaces_only_that_document(runner: CliRunner, small_store: li
     seed = Path(__file__).parents[2] / "corpus" / "oas-sms-caribbean-sids-activities-2010.fr.txt"
     assert run(runner, *small_store, "ingest", str(seed), "--no-reason")[0] == 0
     assert graph_counts(runner, small_store) == before
+
+
+def test_candidates_lists_unknown_acronyms(runner: CliRunner, store_args: list[str]) -> None:
+    code, out, _err = run(runner, *store_args, "candidates", "--format", "csv")
+    assert code == 0
+    names = {line.split(",")[0] for line in out.strip().splitlines()[1:]}
+    assert {"PSAP", "DVLM"} <= names
+
+
+def test_evaluate_scores_the_seed_against_its_gold(runner: CliRunner) -> None:
+    root = Path(__file__).parents[2]
+    gold = root.parent / "shared" / "gold" / "seed-report.gold.yaml"
+    if not gold.is_file():
+        pytest.skip("shared gold file not beside the repository")
+    seed = root / "corpus" / "oas-sms-caribbean-sids-activities-2010.fr.txt"
+    code, out, _err = run(runner, "evaluate", str(gold), str(seed), "--json")
+    assert code == 0
+    fields = {row["field"]: row for row in json.loads(out)["fields"]}
+    assert fields["citations"]["f1"] == 1.0
+    assert fields["states"]["f1"] >= 0.9
+    assert json.loads(out)["pairs"]["must"] == json.loads(out)["pairs"]["must_total"]
+
+
+def test_network_as_json_links_the_known_partners(runner: CliRunner,
+                                                   store_args: list[str]) -> None:
+    code, out, _err = run(runner, *store_args, "network", "--format", "json")
+    assert code == 0
+    links = {tuple(sorted((link["source"], link["target"]))) for link in json.loads(out)["links"]}
+    assert {("CICTE", "TSA"), ("CICAD", "INTERPOL"), ("CARICOM", "DPS")} <= links
