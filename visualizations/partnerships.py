@@ -154,6 +154,7 @@ def to_html(graph: nx.Graph, *, title: str = "Who works with whom") -> str:
             f"{data['activities']} activities",
             color=COLOURS.get(data["kind"], "#777777"),
             value=data["activities"],
+            font={"size": 18},
         )
     for a, b, data in graph.edges(data=True):
         shown = "\n".join(f"- {label}" for label in data["activities"][:12])
