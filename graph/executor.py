@@ -355,89 +355,6 @@ def _capped(write: Any, *, header_lines: int, max_rows: int | None) -> tuple[byt
     return data, rows, truncated
 
 
-_STRING_END = re.compile(rb'[\\"]')
-_STRUCTURE = re.compile(rb'"|\},\{')
-
-
-class _JsonSolutionSink:
-    """A write-only file for SPARQL JSON results that counts solutions as they come.
-
-    In the JSON that Oxigraph writes, ``},{`` outside strings occurs only between two
-    solutions (terms are separated by ``},"``), so counting it outside strings counts
-    solutions exactly. Strings are skipped with their escapes, across chunk
-    boundaries. Once ``limit`` solutions are written the sink stops the engine, and
-    :meth:`value` closes the JSON after the last solution kept. This writes the
-    requested format directly instead of going through TSV.
-    """
-
-    def __init__(self, limit: int | None) -> None:
-        self.limit = limit
-        self.chunks: list[bytes] = []
-        self.size = 0
-        self.separators = 0
-        self.cut: int | None = None
-        self._in_string = False
-        self._escape = False
-        self._carry = b""
-
-    def write(self, data: bytes) -> int:
-        chunk = bytes(data)
-        self._scan(chunk)
-        self.chunks.append(chunk)
-        self.size += len(chunk)
-        if self.cut is not None:
-            raise _EnoughLinesError
-        return len(data)
-
-    def flush(self) -> None:
-        """Nothing to flush: everything is kept in memory."""
-
-    def _scan(self, chunk: bytes) -> None:
-        # offsets in ``text`` are shifted by the carried structural bytes
-        text = self._carry + chunk if not self._in_string else chunk
-        shift = self.size - (len(text) - len(chunk))
-        position = 0
-        while position < len(text):
-            if self._escape:
-                position += 1
-                self._escape = False
-            elif self._in_string:
-                found = _STRING_END.search(text, position)
-                if found is None:
-                    position = len(text)
-                elif text[found.start()] == 0x5C:  # a backslash: skip what it escapes
-                    self._escape = True
-                    position = found.end()
-                else:
-                    self._in_string = False
-                    position = found.end()
-            else:
-                found = _STRUCTURE.search(text, position)
-                if found is None:
-                    break
-                if found.group() == b'"':
-                    self._in_string = True
-                    position = found.end()
-                    continue
-                self.separators += 1
-                if self.limit is not None and self.separators == self.limit:
-                    self.cut = shift + found.start() + 1  # keep the closing brace
-                    return
-                position = found.end()
-        tail = b"" if self._in_string or self._escape else text[-2:]
-        # bytes after a closing quote are structure; the quote itself must not be
-        # read again as an opening one
-        self._carry = tail[tail.rindex(b'"') + 1 :] if b'"' in tail else tail
-
-    def value(self) -> tuple[bytes, int, bool]:
-        """(the JSON, solutions kept, whether the result was cut)."""
-        data = b"".join(self.chunks)
-        if self.cut is not None:
-            return data[: self.cut] + b"]}}", self.separators, True
-        empty = data.rstrip().endswith(b"[]}}")
-        return data, 0 if empty else self.separators + 1, False
-
-
 def _serialize(
     results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, task: _Task
 ) -> QueryResult:
@@ -483,12 +400,6 @@ def _serialize(
             "SELECT results cannot be written in the requested format "
             f"(use one of {', '.join(RESULT_FORMATS)})"
         )
-    if fmt == "json":
-        sink = _JsonSolutionSink(task.max_rows)
-        with contextlib.suppress(_EnoughLinesError):
-            results.serialize(sink, format=ox.QueryResultsFormat.JSON)  # type: ignore[arg-type]
-        body, rows, truncated = sink.value()
-        return QueryResult(body, RESULT_FORMATS["json"][1], "select", truncated, rows)
     # TSV writes one solution per line: count lines to cap, then convert losslessly.
     tsv, rows, truncated = _capped(
         lambda sink: results.serialize(sink, format=ox.QueryResultsFormat.TSV),
