@@ -145,6 +145,7 @@ async def start_executor(app: FastAPI, store: Store, settings: Settings) -> None
         max_rows=settings.max_rows,
         serve_from_memory=settings.serve_from_memory,
         cache_size=settings.query_cache_size,
+        allocator=settings.worker_allocator,
     )
     await anyio.to_thread.run_sync(executor.start)
     app.state.executor = executor

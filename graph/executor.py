@@ -24,6 +24,12 @@ Choices, and why:
   graph per worker, slower start). On a new generation, fresh workers load the new
   data in the background while the old ones keep answering; the old ones are retired
   once all new ones are ready (so a reader may see old data for the load time).
+* **Allocator.** Oxigraph's query evaluation allocates heavily; with jemalloc or
+  mimalloc instead of glibc's malloc the canned queries ran 10-25 % faster at 1M
+  triples (``benchmarks/RESULTS.md``). The forkserver that forks the workers is
+  started with the chosen library in ``LD_PRELOAD`` (``allocator``: ``auto`` picks
+  Debian's ``libjemalloc2`` or ``libmimalloc2.0`` when installed, ``system`` keeps
+  malloc). Only the workers get it, never the application process.
 * **A ``memory`` store** lives only in the application process, so its queries run
   in-process on a thread pool: the timeout answers the caller, but the query runs on
   to its end (documented limit; ``memory`` is for tests and demos).
@@ -31,10 +37,15 @@ Choices, and why:
   store read-write (or it is ``memory``); otherwise in one *writer process* holding
   the only read-write open, which is killed on timeout (an Oxigraph update is one
   transaction, so a killed update writes nothing).
-* **Row cap.** SELECT results are written as TSV (one solution per line) into a sink
-  that stops the engine after ``max_rows + 1`` lines; a longer result is cut and
-  flagged ``truncated``, then re-read and written in the asked format, so every format
-  stays valid. CONSTRUCT/DESCRIBE are capped the same way through N-Triples.
+* **Row cap.** A SELECT asked as JSON, XML or CSV gets a top-level ``LIMIT`` of
+  ``max_rows + 1`` (found by a lexical scan; a smaller ``LIMIT`` of its own is kept) and
+  the engine writes the asked format in one pass; a count of a byte pattern that bounds
+  the solutions from above (``},{`` in JSON, ``<result>`` in XML, lines in CSV) then
+  shows whether the result may have reached the cap. Only then, and for TSV, is the
+  result written as TSV (one solution per line) into a sink that stops after
+  ``max_rows + 1`` lines, cut and flagged ``truncated``, and converted losslessly to
+  the asked format. CONSTRUCT/DESCRIBE are capped through N-Triples the same way.
+  Without a cap the engine writes the asked format directly.
 * **Cache** (``cache_size`` > 0): serialized results keyed by (query, dataset, base,
   formats, row cap, generation); a new generation makes old entries unreachable, and
   they age out of the LRU (at most ``cache_size`` entries and 256 MB; a result over
@@ -299,6 +310,46 @@ def add_using(text: str, *, using: list[str], using_named: list[str]) -> str:
     return text
 
 
+_LIMIT_NUMBER = re.compile(r"LIMIT\s+(\d+)", re.IGNORECASE)
+
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def query_form(text: str) -> str | None:
+    """The form of a query (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``), if found."""
+    for token in tokens(text):
+        if token.depth == 0 and token.keyword in _FORMS:
+            return token.keyword
+    return None
+
+
+def limit_select(text: str, max_rows: int) -> tuple[str, bool] | None:
+    """Give a SELECT query a top-level ``LIMIT`` of at most ``max_rows + 1``.
+
+    Returns the new text and whether its result may still exceed ``max_rows`` (not
+    when the query's own ``LIMIT`` is already within the cap), or ``None`` when the
+    text is not a SELECT this scan understands (the caller then caps the slow way).
+    The ``LIMIT`` goes where the grammar wants it: in place of a larger top-level one,
+    else after the solution modifiers, before a trailing ``VALUES`` clause.
+    """
+    found = tokens(text)
+    if next((t.keyword for t in found if t.depth == 0 and t.keyword in _FORMS), None) != "SELECT":
+        return None
+    top = [t for t in found if t.depth == 0]
+    limit = next((t for t in top if t.keyword == "LIMIT"), None)
+    if limit is not None:
+        number = _LIMIT_NUMBER.match(text, limit.start)
+        if number is None:
+            return None
+        if int(number.group(1)) <= max_rows:
+            return text, False
+        start, end = number.span(1)
+        return f"{text[:start]}{max_rows + 1}{text[end:]}", True
+    values = [t for t in top if t.keyword == "VALUES"]
+    cut = values[-1].start if values else len(text)
+    return f"{text[:cut]}\nLIMIT {max_rows + 1}\n{text[cut:]}", True
+
+
 # -- serializing with a row cap ---------------------------------------------------------
 
 
@@ -400,13 +451,15 @@ def _serialize(
             "SELECT results cannot be written in the requested format "
             f"(use one of {', '.join(RESULT_FORMATS)})"
         )
+    results_format, media = RESULT_FORMATS[fmt]
+    if task.max_rows is None:
+        return QueryResult(results.serialize(format=results_format), media, "select")  # type: ignore[arg-type]
     # TSV writes one solution per line: count lines to cap, then convert losslessly.
     tsv, rows, truncated = _capped(
         lambda sink: results.serialize(sink, format=ox.QueryResultsFormat.TSV),
         header_lines=1,
         max_rows=task.max_rows,
     )
-    results_format, media = RESULT_FORMATS[fmt]
     if fmt == "tsv":
         return QueryResult(tsv, media, "select", truncated, rows)
     reread = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
@@ -448,10 +501,55 @@ def run_task(store: ox.Store, task: _Task, prefixes: Mapping[str, str]) -> Query
     if task.kind == "update":
         store.update(task.text, base_iri=task.base_iri, prefixes=dict(prefixes))
         return QueryResult(b"", "", "update")
-    results = store.query(
-        task.text, base_iri=task.base_iri, prefixes=dict(prefixes), **_dataset_options(task)
-    )
-    return _serialize(results, task)
+    options = _dataset_options(task)
+
+    def run(text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        return store.query(text, base_iri=task.base_iri, prefixes=dict(prefixes), **options)
+
+    fast = _select_under_cap(run, task)
+    return fast if fast is not None else _serialize(run(task.text), task)
+
+
+def _row_bound(body: bytes, fmt: str) -> int:
+    """At least as many as the solutions in a serialized SELECT result (C-speed counts).
+
+    JSON: every boundary between two solutions is ``},{`` (a literal may hold it too,
+    which only raises the bound); XML: one ``<result>`` per solution (``<`` is escaped
+    in text); CSV: one line or more per solution.
+    """
+    if fmt == "json":
+        return body.count(b"},{") + 1
+    if fmt == "xml":
+        return body.count(b"<result>")
+    return body.count(b"\n")
+
+
+def _select_under_cap(run: Any, task: _Task) -> QueryResult | None:
+    """Run a capped SELECT as ``LIMIT max_rows + 1`` and write it in one pass.
+
+    The engine writes the asked format itself; a cheap upper bound on the rows then
+    shows the result is within the cap, which is the usual case. Only a result that
+    may have reached the cap goes the exact way (TSV lines counted, then converted),
+    with the LIMIT still bounding its work. ``None``: not a query this path takes.
+    """
+    fmt = task.result_format
+    if task.kind != "query" or task.max_rows is None or fmt not in ("json", "xml", "csv"):
+        return None
+    capped = limit_select(task.text, task.max_rows)
+    if capped is None:
+        return None
+    text, may_exceed = capped
+    try:
+        results = run(text)
+    except SyntaxError:
+        return None  # the rewrite broke something the scan missed: run it as written
+    if not isinstance(results, ox.QuerySolutions):
+        return _serialize(results, task)
+    results_format, media = RESULT_FORMATS[fmt]
+    body = results.serialize(format=results_format)
+    if not may_exceed or _row_bound(body, fmt) <= task.max_rows:  # type: ignore[arg-type]
+        return QueryResult(body, media, "select")  # type: ignore[arg-type]
+    return _serialize(run(text), task)
 
 
 # -- the worker process -------------------------------------------------------------
@@ -557,13 +655,74 @@ class _Worker:
             self.conn.close()
 
 
-def _context() -> Any:
-    """The multiprocessing context: forkserver (preloading this module), else spawn."""
-    if "forkserver" in mp.get_all_start_methods():
-        context = mp.get_context("forkserver")
-        context.set_forkserver_preload(["graph.executor"])
-        return context
-    return mp.get_context("spawn")
+#: The allocators ``auto`` looks for, in order (Debian's libjemalloc2, libmimalloc2.0).
+ALLOCATOR_CANDIDATES = ("libjemalloc.so.2", "libmimalloc.so.2")
+_LIBRARY_DIRS = (
+    "/usr/lib/x86_64-linux-gnu",
+    "/usr/lib/aarch64-linux-gnu",
+    "/usr/lib64",
+    "/usr/lib",
+)
+
+_forkserver_lock = threading.Lock()
+
+
+def resolve_allocator(choice: str | None) -> str | None:
+    """The shared library to preload into query workers, or ``None`` for malloc.
+
+    ``auto`` (or ``None``) takes the first of :data:`ALLOCATOR_CANDIDATES` found in the
+    usual library folders; ``system`` takes none; anything else is a path that must
+    exist.
+
+    Raises:
+        BadParameterError: a path that is not a file.
+    """
+    from graph.errors import BadParameterError
+
+    wanted = (choice or "auto").strip()
+    if wanted.lower() == "auto":
+        if not sys.platform.startswith("linux"):
+            return None
+        for name in ALLOCATOR_CANDIDATES:
+            for folder in _LIBRARY_DIRS:
+                candidate = Path(folder) / name
+                if candidate.is_file():
+                    return str(candidate)
+        return None
+    if wanted.lower() == "system":
+        return None
+    if not Path(wanted).is_file():
+        raise BadParameterError(
+            f"worker allocator {wanted!r} is not a file (use auto, system or a library path)"
+        )
+    return wanted
+
+
+def _context(allocator: str | None = None) -> Any:
+    """The multiprocessing context: forkserver (preloading this module), else spawn.
+
+    With ``allocator``, the forkserver, if this call starts it, runs with that library
+    in ``LD_PRELOAD``, so every worker forked from it allocates through it. A
+    forkserver already running keeps what it has (there is one per process).
+    """
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    context = mp.get_context("forkserver")
+    context.set_forkserver_preload(["graph.executor"])
+    if allocator:
+        from multiprocessing import forkserver
+
+        with _forkserver_lock:
+            before = os.environ.get("LD_PRELOAD")
+            os.environ["LD_PRELOAD"] = f"{allocator} {before}" if before else allocator
+            try:
+                forkserver.ensure_running()
+            finally:
+                if before is None:
+                    del os.environ["LD_PRELOAD"]
+                else:
+                    os.environ["LD_PRELOAD"] = before
+    return context
 
 
 def store_signature(path: str | Path) -> tuple[tuple[str, int, int], ...]:
@@ -611,6 +770,7 @@ class Executor:
         max_rows: int | None = 10000,
         serve_from_memory: bool = False,
         cache_size: int = 0,
+        allocator: str | None = "auto",
         local_store: ox.Store | None = None,
         local_writer: ox.Store | None = None,
     ) -> None:
@@ -623,6 +783,7 @@ class Executor:
             max_rows: default cap on result rows/triples (``None``: no cap).
             serve_from_memory: workers copy the on-disk store into memory.
             cache_size: results kept in the LRU cache (0: no cache).
+            allocator: memory allocator of the workers (see :func:`resolve_allocator`).
             local_store: run queries in-process on this store (``memory`` stores).
             local_writer: run updates in-process on this read-write store.
         """
@@ -634,6 +795,7 @@ class Executor:
         self.cache_size = 0 if local_store is not None else max(0, cache_size)
         self._local = local_store
         self._local_writer = local_writer
+        self.allocator = None if local_store is not None else resolve_allocator(allocator)
         self._mode = "memory" if self.serve_from_memory else "disk"
         self._prefixes = dict(PREFIXES)
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -661,6 +823,7 @@ class Executor:
         max_rows: int | None = 10000,
         serve_from_memory: bool = False,
         cache_size: int = 0,
+        allocator: str | None = "auto",
     ) -> Executor:
         """The executor fitting an open :class:`~graph.store.Store`.
 
@@ -677,6 +840,7 @@ class Executor:
             max_rows=max_rows,
             serve_from_memory=serve_from_memory,
             cache_size=cache_size,
+            allocator=allocator,
             local_store=local,
             local_writer=writer,
         )
@@ -705,7 +869,7 @@ class Executor:
             return
         if not Path(self.location).is_dir():
             raise StoreError(f"no store at {self.location}: run 'mandategraph build' first")
-        self._context = _context()
+        self._context = _context(self.allocator)
         self._signature = store_signature(self.location)
         pending = [self._launch(self._mode, self._generation) for _ in range(self.workers)]
         for worker in pending:
@@ -998,7 +1162,7 @@ class Executor:
     def _run_writer(self, task: _Task, timeout: float) -> None:
         if self._writer is None or not self._writer.alive():
             if self._context is None:
-                self._context = _context()
+                self._context = _context(self.allocator)
             writer = self._launch("write", 0)
             try:
                 self._await_ready(writer)
