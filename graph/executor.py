@@ -555,16 +555,30 @@ def _select_under_cap(run: Any, task: _Task) -> QueryResult | None:
 # -- the worker process -------------------------------------------------------------
 
 
+def memory_copy(source: ox.Store) -> ox.Store:
+    """An in-memory copy of ``source``, laid out for fast queries.
+
+    The copy goes through N-Quads bytes (faster than adding quads one by one), with
+    the lines **sorted**: a dump comes out in index order, which scatters each
+    subject's terms across the new store's memory, and queries on such a copy ran
+    15-50 % slower than on the same data loaded in file order. Sorted lines keep
+    each subject's quads, and subjects with similar IRIs, together (at 1M triples:
+    about 1 s more to start, queries as fast as or faster than the file order).
+    """
+    lines = source.dump(format=ox.RdfFormat.N_QUADS).split(b"\n")
+    lines.sort()
+    memory = ox.Store()
+    memory.load(b"\n".join(lines), format=ox.RdfFormat.N_QUADS)
+    return memory
+
+
 def _open_for(location: str, mode: str) -> ox.Store:
     """Open the store the way a worker of ``mode`` needs it."""
     if mode == "write":
         return ox.Store(location)
     disk = open_read_only(location)
     if mode == "memory":
-        # N-Quads through bytes: measured faster than adding quads one by one
-        memory = ox.Store()
-        memory.load(disk.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-        return memory
+        return memory_copy(disk)
     return disk
 
 
