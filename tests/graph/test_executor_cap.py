@@ -142,3 +142,34 @@ def test_a_syntax_error_is_reported_on_the_text_as_written() -> None:
         run(ox.Store(), text, "json")
     # the position points into the query as sent, not into the rewritten one
     assert str(raised.value) == str(direct.value)
+
+
+# -- the workers' in-memory copy --------------------------------------------------------------
+
+
+def test_the_sorted_memory_copy_holds_the_same_quads() -> None:
+    from graph.executor import memory_copy
+
+    source = ox.Store()
+    data = (
+        '<http://example.org/z> <http://example.org/p> "line one\\nline two"@en '
+        "<http://example.org/g1> .\n"
+        "<http://example.org/a> <http://example.org/q> _:node <http://example.org/g2> .\n"
+        '_:node <http://example.org/r> "kept" <http://example.org/g2> .\n'
+        '<http://example.org/a> <http://example.org/p> "in the default graph" .\n'
+    )
+    source.load(data, format=ox.RdfFormat.N_QUADS)
+    copy = memory_copy(source)
+    assert len(copy) == len(source) == 4
+
+    def ground(store: ox.Store) -> set[str]:
+        return {str(q) for q in store if not isinstance(q.object, ox.BlankNode)
+                and not isinstance(q.subject, ox.BlankNode)}
+
+    assert ground(copy) == ground(source)
+    # the blank node still joins its two quads, in the same graph
+    found = copy.query(
+        "SELECT ?v WHERE { GRAPH <http://example.org/g2> { "
+        "<http://example.org/a> <http://example.org/q> ?b . ?b <http://example.org/r> ?v } }"
+    )
+    assert [solution["v"].value for solution in found] == ["kept"]  # type: ignore[union-attr]
