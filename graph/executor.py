@@ -529,8 +529,9 @@ def _select_under_cap(run: Any, task: _Task) -> QueryResult | None:
 
     The engine writes the asked format itself; a cheap upper bound on the rows then
     shows the result is within the cap, which is the usual case. Only a result that
-    may have reached the cap goes the exact way (TSV lines counted, then converted),
-    with the LIMIT still bounding its work. ``None``: not a query this path takes.
+    may have reached the cap goes the exact way (TSV lines counted, then converted):
+    JSON and XML are read back from the bytes already written, CSV (lossy) is run
+    again with its LIMIT. ``None``: not a query this path takes.
     """
     fmt = task.result_format
     if task.kind != "query" or task.max_rows is None or fmt not in ("json", "xml", "csv"):
@@ -549,7 +550,10 @@ def _select_under_cap(run: Any, task: _Task) -> QueryResult | None:
     body = results.serialize(format=results_format)
     if not may_exceed or _row_bound(body, fmt) <= task.max_rows:  # type: ignore[arg-type]
         return QueryResult(body, media, "select")  # type: ignore[arg-type]
-    return _serialize(run(text), task)
+    if fmt == "csv":  # CSV is lossy and cannot be read back: run the (limited) query again
+        return _serialize(run(text), task)
+    # read back what was written (the engine's parser, no new evaluation) and cut exactly
+    return _serialize(ox.parse_query_results(body, format=results_format), task)
 
 
 # -- the worker process -------------------------------------------------------------
