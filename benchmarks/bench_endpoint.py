@@ -637,10 +637,11 @@ def ratios(runs: list[EngineRun]) -> str:
 
 
 args_budget = 30.0
+machine_at_start = ""
 
 
 def main(argv: list[str] | None = None) -> int:
-    global args_budget
+    global args_budget, machine_at_start
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", default="1M", help="graph size (e.g. 100k, 1M)")
     parser.add_argument("--queries", default="", help="comma-separated canned query names")
@@ -660,6 +661,7 @@ def main(argv: list[str] | None = None) -> int:
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args_budget = args.budget
+    machine_at_start = machine()  # the load average before this run adds its own
     if args.rdflib_worker:
         rdflib_worker(Path(args.rdflib_worker[0]), Path(args.rdflib_worker[1]),
                       args.repeat, args.budget)
@@ -680,7 +682,7 @@ def main(argv: list[str] | None = None) -> int:
         section = (
             f"\n\n## SPARQL endpoint: /sparql vs oxigraph serve vs rdflib "
             f"({args.triples} triples, {stamp})\n\n"
-            f"`{command.strip()}` on {machine()}. Medians of {args.repeat} runs after a "
+            f"`{command.strip()}` on {machine_at_start}. Medians of {args.repeat} runs after a "
             f"warm-up, JSON results read whole, budget {args.budget:g} s per query; "
             "throughput with 16 concurrent connections for "
             f"{args.duration} s.\n\n{text}\n"
@@ -704,7 +706,7 @@ def main_paired(args: argparse.Namespace, argv: list[str] | None) -> int:
             out.write(
                 f"\n\n## SPARQL endpoint, paired: /sparql vs oxigraph serve, both in memory "
                 f"({args.triples} triples, {stamp})\n\n"
-                f"`{command.strip()}` on {machine()}. Both servers hold the data at once; "
+                f"`{command.strip()}` on {machine_at_start}. Both servers hold the data at once; "
                 f"per query one warm-up each, then {args.repeat} rounds of one request to "
                 "each (which goes first alternates), JSON results read whole; medians. "
                 f"Row cap of /sparql at 100,000,000 (on, never reached).\n\n{text}\n"

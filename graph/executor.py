@@ -24,9 +24,9 @@ Choices, and why:
   graph per worker, slower start). On a new generation, fresh workers load the new
   data in the background while the old ones keep answering; the old ones are retired
   once all new ones are ready (so a reader may see old data for the load time).
-* **Allocator.** Oxigraph's query evaluation allocates heavily; with jemalloc or
-  mimalloc instead of glibc's malloc the canned queries ran 10-25 % faster at 1M
-  triples (``benchmarks/RESULTS.md``). The forkserver that forks the workers is
+* **Allocator.** Oxigraph's query evaluation allocates heavily; with jemalloc
+  instead of glibc's malloc the canned queries ran 0-7 % faster in the workers at 1M
+  triples (10-25 % on a store loaded in file order, ``benchmarks/RESULTS.md``). The forkserver that forks the workers is
   started with the chosen library in ``LD_PRELOAD`` (``allocator``: ``auto`` picks
   Debian's ``libjemalloc2`` or ``libmimalloc2.0`` when installed, ``system`` keeps
   malloc). Only the workers get it, never the application process.

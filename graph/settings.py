@@ -58,8 +58,8 @@ class Settings(BaseSettings):
         default="auto",
         description=(
             "Memory allocator of the query workers: 'auto' preloads jemalloc "
-            "(libjemalloc2) or mimalloc when installed, 10-25% faster queries at 1M "
-            "triples; 'system' keeps malloc; or the path of a shared library."
+            "(libjemalloc2) or mimalloc when installed (0-7% faster queries at 1M "
+            "triples); 'system' keeps malloc; or the path of a shared library."
         ),
     )
     query_cache_size: int = Field(

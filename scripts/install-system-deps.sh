@@ -3,7 +3,7 @@
 #   - a Java runtime for the HermiT reasoner (owlready2);
 #   - Chromium for the browser test (driven by Playwright through executable_path,
 #     never `playwright install`);
-#   - jemalloc, which the SPARQL query workers preload when present (10-25 % faster
+#   - jemalloc, which the SPARQL query workers preload when present (0-7 % faster
 #     queries at 1M triples; MANDATEGRAPH_WORKER_ALLOCATOR).
 set -euo pipefail
 need=()
