@@ -26,10 +26,11 @@ Choices, and why:
   once all new ones are ready (so a reader may see old data for the load time).
 * **Allocator.** Oxigraph's query evaluation allocates heavily; with jemalloc
   instead of glibc's malloc the canned queries ran 0-7 % faster in the workers at 1M
-  triples (10-25 % on a store loaded in file order, ``benchmarks/RESULTS.md``). The forkserver that forks the workers is
-  started with the chosen library in ``LD_PRELOAD`` (``allocator``: ``auto`` picks
-  Debian's ``libjemalloc2`` or ``libmimalloc2.0`` when installed, ``system`` keeps
-  malloc). Only the workers get it, never the application process.
+  triples (10-25 % on a store loaded in file order; ``benchmarks/RESULTS.md``). The
+  forkserver that forks the workers is started with the chosen library in
+  ``LD_PRELOAD`` (``allocator``: ``auto`` picks Debian's ``libjemalloc2`` or
+  ``libmimalloc2.0`` when installed, ``system`` keeps malloc). Only the workers get
+  it, never the application process.
 * **A ``memory`` store** lives only in the application process, so its queries run
   in-process on a thread pool: the timeout answers the caller, but the query runs on
   to its end (documented limit; ``memory`` is for tests and demos).
@@ -315,14 +316,6 @@ _LIMIT_NUMBER = re.compile(r"LIMIT\s+(\d+)", re.IGNORECASE)
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 
-def query_form(text: str) -> str | None:
-    """The form of a query (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``), if found."""
-    for token in tokens(text):
-        if token.depth == 0 and token.keyword in _FORMS:
-            return token.keyword
-    return None
-
-
 def limit_select(text: str, max_rows: int) -> tuple[str, bool] | None:
     """Give a SELECT query a top-level ``LIMIT`` of at most ``max_rows + 1``.
 
@@ -567,9 +560,12 @@ def memory_copy(source: ox.Store) -> ox.Store:
     subject's terms across the new store's memory, and queries on such a copy ran
     15-50 % slower than on the same data loaded in file order. Sorted lines keep
     each subject's quads, and subjects with similar IRIs, together (at 1M triples:
-    about 1 s more to start, queries as fast as or faster than the file order).
+    about 2 s more to start, queries as fast as the file order or faster).
     """
-    lines = source.dump(format=ox.RdfFormat.N_QUADS).split(b"\n")
+    dump = source.dump(format=ox.RdfFormat.N_QUADS)
+    assert dump is not None  # no output given: the dump comes back as bytes
+    lines = dump.split(b"\n")
+    del dump
     lines.sort()
     memory = ox.Store()
     memory.load(b"\n".join(lines), format=ox.RdfFormat.N_QUADS)
