@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import datetime as dt
 import json
 import os
 import re
@@ -54,10 +53,9 @@ from urllib.parse import urlencode
 
 import httpx
 
-from benchmarks.bench_store import machine
+from benchmarks.bench_store import machine, record
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 JSON_RESULTS = "application/sparql-results+json"
 #: the named graph the synthetic data goes to in the mandategraph store
 SYNTHETIC_GRAPH = "https://w3id.org/mandategraph/graph/document/synthetic"
@@ -677,18 +675,16 @@ def main(argv: list[str] | None = None) -> int:
     ])
     print(text)
     if not args.no_record:
-        stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-        command = "python -m benchmarks.bench_endpoint " + " ".join(argv or sys.argv[1:])
-        section = (
-            f"\n\n## SPARQL endpoint: /sparql vs oxigraph serve vs rdflib "
-            f"({args.triples} triples, {stamp})\n\n"
-            f"`{command.strip()}` on {machine_at_start}. Medians of {args.repeat} runs after a "
-            f"warm-up, JSON results read whole, budget {args.budget:g} s per query; "
-            "throughput with 16 concurrent connections for "
-            f"{args.duration} s.\n\n{text}\n"
+        record(
+            text,
+            sys.argv[1:] if argv is None else argv,
+            f"On {machine_at_start}. Medians of {args.repeat} runs after a warm-up, JSON "
+            f"results read whole, budget {args.budget:g} s per query; throughput with 16 "
+            f"concurrent connections for {args.duration} s.",
+            script="bench_endpoint",
+            title=f"SPARQL endpoint: /sparql vs oxigraph serve vs rdflib ({args.triples} "
+            "triples, {stamp})",
         )
-        with open(RESULTS, "a", encoding="utf-8") as out:
-            out.write(section)
     return 1 if problems else 0
 
 
@@ -700,17 +696,17 @@ def main_paired(args: argparse.Namespace, argv: list[str] | None) -> int:
         text += "\n\n**row mismatch**: " + ", ".join(mismatched)
     print(text)
     if not args.no_record:
-        stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-        command = "python -m benchmarks.bench_endpoint " + " ".join(argv or sys.argv[1:])
-        with open(RESULTS, "a", encoding="utf-8") as out:
-            out.write(
-                f"\n\n## SPARQL endpoint, paired: /sparql vs oxigraph serve, both in memory "
-                f"({args.triples} triples, {stamp})\n\n"
-                f"`{command.strip()}` on {machine_at_start}. Both servers hold the data at once; "
-                f"per query one warm-up each, then {args.repeat} rounds of one request to "
-                "each (which goes first alternates), JSON results read whole; medians. "
-                f"Row cap of /sparql at 100,000,000 (on, never reached).\n\n{text}\n"
-            )
+        record(
+            text,
+            sys.argv[1:] if argv is None else argv,
+            f"On {machine_at_start}. Both servers hold the data at once; per query one "
+            f"warm-up each, then {args.repeat} rounds of one request to each (which goes "
+            "first alternates), JSON results read whole; medians. Row cap of /sparql at "
+            "100,000,000 (on, never reached).",
+            script="bench_endpoint",
+            title="SPARQL endpoint, paired: /sparql vs oxigraph serve, both in memory "
+            f"({args.triples} triples, {{stamp}})",
+        )
     return 1 if mismatched else 0
 
 

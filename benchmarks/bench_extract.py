@@ -32,12 +32,10 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import random
 import re
-import shlex
 import statistics
 import subprocess
 import sys
@@ -48,10 +46,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_store import machine
+from benchmarks.bench_store import machine, record
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SEED_REPORT = ROOT / "corpus" / "oas-sms-caribbean-sids-activities-2010.fr.txt"
 #: The reports whose sections the synthetic batch recombines, by language.
 SOURCES = {
@@ -323,15 +320,6 @@ def table(figures: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def record(text: str, argv: list[str], header: str) -> None:
-    """Append a dated "Extraction" section to ``benchmarks/RESULTS.md``."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    command = " ".join(["python -m benchmarks.bench_extract", shlex.join(argv)]).rstrip()
-    section = f"\n## Extraction: run of {stamp}\n\n`{command}`\n\n{header}\n\n{text}\n"
-    with RESULTS.open("a", encoding="utf-8") as handle:
-        handle.write(section)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``python -m benchmarks.bench_extract``."""
     parser = argparse.ArgumentParser(
@@ -354,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     text = table(figures)
     print(text)
     if not args.no_record:
-        record(text, sys.argv[1:] if argv is None else argv, header)
+        record(text, sys.argv[1:] if argv is None else argv, header,
+               script="bench_extract", title="Extraction: run of {stamp}")
     return 0
 
 

@@ -528,11 +528,23 @@ def machine(packages: tuple[str, ...] = ("rdflib", "oxrdflib", "pyoxigraph")) ->
     )
 
 
-def record(text: str, argv: list[str], header: str) -> None:
-    """Append a dated section to ``benchmarks/RESULTS.md``."""
+def record(
+    text: str,
+    argv: list[str],
+    header: str,
+    *,
+    script: str = "bench_store",
+    title: str = "Run of {stamp}",
+) -> None:
+    """Append a dated section to ``benchmarks/RESULTS.md`` (shared by the benchmarks).
+
+    ``title`` is the section heading, with ``{stamp}`` for the date and time (UTC);
+    the section then gives the command that made it, ``header`` and ``text``.
+    """
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    command = "python -m benchmarks.bench_store " + shlex.join(argv)
-    section = f"\n## Run of {stamp}\n\n`{command}`\n\n{header}\n\n{text}\n"
+    command = " ".join([f"python -m benchmarks.{script}", shlex.join(argv)]).rstrip()
+    heading = title.format(stamp=stamp)
+    section = f"\n## {heading}\n\n`{command}`\n\n{header}\n\n{text}\n"
     if not RESULTS.exists():
         RESULTS.write_text("# Store benchmark results\n", encoding="utf-8")
     with RESULTS.open("a", encoding="utf-8") as handle:
