@@ -828,36 +828,17 @@ class Executor:
         self.replacements = 0
 
     @classmethod
-    def for_store(
-        cls,
-        store: Store,
-        *,
-        workers: int = 2,
-        timeout: float = 10.0,
-        max_rows: int | None = 10000,
-        serve_from_memory: bool = False,
-        cache_size: int = 0,
-        allocator: str | None = "auto",
-    ) -> Executor:
+    def for_store(cls, store: Store, **options: Any) -> Executor:
         """The executor fitting an open :class:`~graph.store.Store`.
 
         A ``memory`` store runs queries in-process; an on-disk store gets worker
         processes. Updates go to ``store`` itself when it is writable, else to a writer
-        process opened on first update.
+        process opened on first update. ``options`` are those of the constructor
+        (``workers``, ``timeout``, ``max_rows``, ``serve_from_memory``, ...).
         """
         local = store.oxigraph if store.location == MEMORY else None
         writer = store.oxigraph if not store.read_only else None
-        return cls(
-            store.location,
-            workers=workers,
-            timeout=timeout,
-            max_rows=max_rows,
-            serve_from_memory=serve_from_memory,
-            cache_size=cache_size,
-            allocator=allocator,
-            local_store=local,
-            local_writer=writer,
-        )
+        return cls(store.location, local_store=local, local_writer=writer, **options)
 
     # -- lifecycle ------------------------------------------------------------------
 
