@@ -1,7 +1,7 @@
 # mandategraph: the two commands of the README are `make serve` and `make test`.
 # Both set up everything on a fresh machine: a local virtual environment, the
-# system packages the tests need (Java for HermiT, Chromium for the browser test),
-# and the web assets from the npm registry.
+# system packages the tests need (Java for HermiT, Chromium for the browser test,
+# jemalloc for the query workers), and the web assets from the npm registry.
 
 PYTHON ?= python3
 VENV   ?= .venv

@@ -8,6 +8,16 @@ if [ -f "$dest/yasgui/yasgui.min.js" ] && [ -f "$dest/vis-network/vis-network.mi
    && [ -f "$dest/swagger-ui/swagger-ui-bundle.js" ]; then
   exit 0
 fi
+if ! command -v npm >/dev/null 2>&1; then
+  # the machines here ship Node.js and npm; install Debian's where they are missing
+  if [ "$(id -u)" != 0 ]; then
+    echo "npm is missing: install Node.js and npm, then run 'make assets'" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 ( cd "$work" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund \

@@ -19,6 +19,7 @@ from _fixtures import SENTENCE, build_store, span, write_corpus
 from sparqlserver import running_server
 
 from graph.settings import PROJECT_ROOT
+from tests.support import unavailable
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -36,9 +37,9 @@ YASGUI = PROJECT_ROOT / "api" / "static" / "vendor" / "yasgui" / "yasgui.min.js"
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A uvicorn server on a store built for the test, with the report's text."""
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+        unavailable("Debian's chromium is not installed (apt-get install -y chromium)")
     if not YASGUI.exists():
-        pytest.skip("the YASGUI assets are missing (make assets)")
+        unavailable("the YASGUI assets are missing (make assets)")
     folder = tmp_path_factory.mktemp("browser")
     build_store(folder / "store").close()
     corpus = write_corpus(folder / "corpus")
@@ -53,7 +54,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed")
+        unavailable("Debian's chromium is not installed")
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True

@@ -14,6 +14,7 @@ from graph.extract import extract
 from graph.readers import Document, read_document
 from ontology.namespaces import MG, state_iri, status_iri
 from ontology.registry import load_registry
+from tests.support import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "corpus" / "oas-sms-caribbean-sids-activities-2010.fr.txt"
@@ -35,7 +36,7 @@ def graph(doc: Document) -> Graph:
 @pytest.fixture(scope="module")
 def report(graph: Graph) -> EvaluationReport:
     if not GOLD.is_file():
-        pytest.skip("shared gold file not available")
+        unavailable("shared gold file not available")
     return evaluate(GOLD, graph)
 
 

@@ -30,6 +30,7 @@ from ontology.registry import (
     fold,
     load_registry,
 )
+from tests.support import unavailable
 
 GOLD = Path(__file__).parents[2].parent / "shared/gold/seed-report.gold.yaml"
 SEED = Path(__file__).parents[2].parent / "shared/seeds/000_145c398b3adaacbd.txt"
@@ -186,7 +187,7 @@ def registry() -> Registry:
 @pytest.fixture(scope="module")
 def gold() -> dict[str, Any]:
     if not GOLD.is_file():
-        pytest.skip(f"gold annotation not found at {GOLD} (shared/ sits next to the repository)")
+        unavailable(f"gold annotation not found at {GOLD} (shared/ sits next to the repository)")
     return yaml.safe_load(GOLD.read_text(encoding="utf-8"))
 
 
@@ -463,7 +464,7 @@ def test_names_for_patterns(registry: Registry) -> None:
 def test_seed_report_actors_are_all_matchable(registry: Registry, gold: dict[str, Any]) -> None:
     """Every state and organization of the gold is found in the seed by the patterns."""
     if not SEED.is_file():
-        pytest.skip(f"seed report not found at {SEED}")
+        unavailable(f"seed report not found at {SEED}")
     import spacy
     from spacy.matcher import PhraseMatcher
 
@@ -591,7 +592,7 @@ def test_graph_is_consistent_with_the_ontology(graph: Graph) -> None:
     from ontology.reasoning import check_consistency, java_available
 
     if not java_available():
-        pytest.skip("no Java runtime for HermiT")
+        unavailable("no Java runtime for HermiT")
     check_consistency(graph)
 
 
