@@ -145,6 +145,21 @@ def mandategraph_env(store: Path, *, memory: bool, cache: int, budget: float) ->
     return env
 
 
+def uvicorn_command(port: int) -> list[str]:
+    """The mandategraph server on ``port`` (settings come from the environment)."""
+    return [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
+            "--host", "127.0.0.1", "--log-level", "warning", "--port", str(port)]
+
+
+def load_oxigraph_server(base: str, data: Path) -> float:
+    """POST ``data`` into the default graph of an ``oxigraph serve``; returns seconds."""
+    started = time.perf_counter()
+    with open(data, "rb") as body:
+        httpx.post(f"{base}/store?default", content=body, timeout=None,
+                   headers={"Content-Type": "application/n-triples"}).raise_for_status()
+    return time.perf_counter() - started
+
+
 # -- measuring over HTTP -----------------------------------------------------------------
 
 
@@ -336,8 +351,6 @@ def measure(args: argparse.Namespace) -> tuple[list[EngineRun], dict[str, str], 
         store = work / "mandategraph-store"
         load = build_mandategraph_store(data, store)
         print(f"mandategraph store built in {load:.1f} s", flush=True)
-        uvicorn = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-                   "--host", "127.0.0.1", "--log-level", "warning"]
         configs = [
             ("mandategraph disk", False, 0),
             ("mandategraph memory", True, 0),
@@ -350,7 +363,7 @@ def measure(args: argparse.Namespace) -> tuple[list[EngineRun], dict[str, str], 
             base = f"http://127.0.0.1:{port}"
             env = mandategraph_env(store, memory=memory, cache=cache, budget=args.budget)
             started = time.perf_counter()
-            with server([*uvicorn, "--port", str(port)], ready=f"{base}/health",
+            with server(uvicorn_command(port), ready=f"{base}/health",
                         log=work / f"{name.replace(' ', '-')}.log", env=env, cwd=work):
                 ready = time.perf_counter() - started
                 run = run_http_engine(name, f"{base}/sparql", queries, args,
@@ -378,7 +391,7 @@ def measure(args: argparse.Namespace) -> tuple[list[EngineRun], dict[str, str], 
         if not args.skip_rdflib and wanted(args, "rdflib (in-memory Graph)"):
             runs.append(run_rdflib(data, queries, args, work))
         return runs, queries, throughput_all(runs, queries, args, work, store, location, data,
-                                             oxigraph, uvicorn)
+                                             oxigraph)
 
 
 @dataclass
@@ -419,8 +432,6 @@ def measure_paired(args: argparse.Namespace) -> tuple[list[Paired], float, float
     data = ensure_data(parse_size(args.triples))
     queries = canned_queries(args.queries.split(",") if args.queries else None)
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    uvicorn = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-               "--host", "127.0.0.1", "--log-level", "warning"]
     pairs: list[Paired] = []
     with (
         tempfile.TemporaryDirectory(prefix="bench-paired-") as tmp,
@@ -434,7 +445,7 @@ def measure_paired(args: argparse.Namespace) -> tuple[list[Paired], float, float
         theirs = f"http://127.0.0.1:{theirs_port}"
         started = time.perf_counter()
         stack.enter_context(server(
-            [*uvicorn, "--port", str(ours_port)], ready=f"{ours}/health",
+            uvicorn_command(ours_port), ready=f"{ours}/health",
             log=work / "mandategraph.log", cwd=work,
             env=mandategraph_env(store, memory=True, cache=0, budget=args.budget)))
         ours_load = load + time.perf_counter() - started
@@ -442,11 +453,7 @@ def measure_paired(args: argparse.Namespace) -> tuple[list[Paired], float, float
             [oxigraph, "serve", "--bind", f"127.0.0.1:{theirs_port}",
              "--timeout-s", str(int(args.budget))],
             ready=f"{theirs}/query?query=ASK%7B%7D", log=work / "oxigraph.log"))
-        started = time.perf_counter()
-        with open(data, "rb") as body:
-            httpx.post(f"{theirs}/store?default", content=body, timeout=None,
-                       headers={"Content-Type": "application/n-triples"}).raise_for_status()
-        theirs_load = time.perf_counter() - started
+        theirs_load = load_oxigraph_server(theirs, data)
         endpoints = {"ours": f"{ours}/sparql", "theirs": f"{theirs}/query"}
         with httpx.Client() as client:
             for name, text in queries.items():
@@ -503,20 +510,13 @@ def run_oxigraph_memory(oxigraph: str, data: Path, queries: dict[str, str],
     with server([oxigraph, "serve", "--bind", f"127.0.0.1:{port}",
                  "--timeout-s", str(int(args.budget))],
                 ready=f"{base}/query?query=ASK%7B%7D", log=work / "oxigraph-memory.log"):
-        started = time.perf_counter()
-        with open(data, "rb") as body:
-            response = httpx.post(f"{base}/store?default", content=body,
-                                  headers={"Content-Type": "application/n-triples"},
-                                  timeout=None)
-        response.raise_for_status()
-        loaded = time.perf_counter() - started
         return run_http_engine("oxigraph serve memory", f"{base}/query", queries, args,
-                               load=loaded)
+                               load=load_oxigraph_server(base, data))
 
 
 def throughput_all(runs: list[EngineRun], queries: dict[str, str], args: argparse.Namespace,
-                   work: Path, store: Path, location: Path, data: Path, oxigraph: str,
-                   uvicorn: list[str]) -> str:
+                   work: Path, store: Path, location: Path, data: Path,
+                   oxigraph: str) -> str:
     """Requests per second of each engine on the fastest canned query; returns its name.
 
     The fastest query is the one with the smallest median on ``oxigraph serve memory``
@@ -545,7 +545,7 @@ def throughput_all(runs: list[EngineRun], queries: dict[str, str], args: argpars
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = mandategraph_env(store, memory=memory, cache=cache, budget=args.budget)
-        with server([*uvicorn, "--port", str(port)], ready=f"{base}/health",
+        with server(uvicorn_command(port), ready=f"{base}/health",
                     log=work / f"rps-{name.replace(' ', '-')}.log", env=env, cwd=work):
             by[name].rps, by[name].rps_errors = throughput(
                 f"{base}/sparql", text, connections=16, duration=args.duration)
@@ -563,9 +563,7 @@ def throughput_all(runs: list[EngineRun], queries: dict[str, str], args: argpars
         base = f"http://127.0.0.1:{port}"
         with server([oxigraph, "serve", "--bind", f"127.0.0.1:{port}"],
                     ready=f"{base}/query?query=ASK%7B%7D", log=work / "rps-oxigraph-mem.log"):
-            with open(data, "rb") as body:
-                httpx.post(f"{base}/store?default", content=body, timeout=None,
-                           headers={"Content-Type": "application/n-triples"})
+            load_oxigraph_server(base, data)
             run = by["oxigraph serve memory"]
             run.rps, run.rps_errors = throughput(
                 f"{base}/query", text, connections=16, duration=args.duration)
