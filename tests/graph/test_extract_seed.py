@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -105,9 +104,7 @@ def test_every_fact_has_provenance(graph: Graph, doc: Document) -> None:
         assert triple in reified
 
 
-def test_deterministic_and_fast(doc: Document, graph: Graph) -> None:
-    registry = load_registry()
-    started = time.perf_counter()
-    again = extract(doc, registry=registry)
-    assert time.perf_counter() - started < 1.0
+def test_deterministic(doc: Document, graph: Graph) -> None:
+    # its speed is measured by benchmarks/bench_extract.py, not asserted here
+    again = extract(doc, registry=load_registry())
     assert set(again) == set(graph)

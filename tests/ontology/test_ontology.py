@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -401,17 +400,15 @@ def test_infer_returns_only_new_type_triples() -> None:
 
 @pytest.mark.java
 @java_runtime
-def test_infer_on_synthetic_report_is_quick(synthetic: Callable[[int], Graph]) -> None:
+def test_infer_on_a_synthetic_report(synthetic: Callable[[int], Graph]) -> None:
+    # its speed is measured by benchmarks/bench_build.py, not asserted here
     data = synthetic(60)
     assert 5000 < len(data) < 6500
-    started = time.perf_counter()
     inferred = infer(data)
-    elapsed = time.perf_counter() - started
     mandated = set(inferred.subjects(RDF.type, MG.MandatedActivity))
     funded = set(inferred.subjects(RDF.type, MG.FundedActivity))
     assert len(mandated) == 60
     assert len(funded) == 15  # every fourth activity has a funder
-    assert elapsed < 20, f"HermiT took {elapsed:.1f} s on {len(data)} triples"
 
 
 @pytest.mark.java
