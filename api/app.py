@@ -18,7 +18,7 @@ from api.network import router as network_router
 from graph.errors import MandategraphError
 from graph.executor import store_signature
 from graph.settings import Settings, get_settings
-from graph.store import MEMORY, Store
+from graph.store import MEMORY, Store, is_engine_fault, store_fault
 
 
 def open_app_store(settings: Settings) -> Store:
@@ -64,7 +64,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         if store is None and current is not None and current.read_only:
             signature = store_signature(settings.store)
             if signature != app.state.store_signature:
-                app.state.store = open_app_store(settings)
+                try:
+                    app.state.store = open_app_store(settings)
+                except MandategraphError as exc:  # e.g. damaged by then: 503, not a 500
+                    return pages.error_response(request, exc)
                 app.state.store_signature = signature
         return await call_next(request)
 
@@ -73,11 +76,27 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         # {"error", "detail", "status"} as JSON; a browser gets it as an HTML page
         return pages.error_response(request, exc)
 
+    @app.exception_handler(OSError)
+    @app.exception_handler(RuntimeError)
+    async def engine_fault(request: Request, exc: Exception) -> Response:
+        # the engine failing while a route reads results: 503 "store unavailable"
+        if not is_engine_fault(exc):
+            raise exc
+        return pages.error_response(request, store_fault(exc, settings.store))
+
     @app.get("/health")
     def health(request: Request) -> dict[str, object]:
-        """Liveness: the store answers a query."""
-        request.app.state.store.execute("ASK { ?s ?p ?o }")
-        return {"status": "ok", "store": settings.store}
+        """Liveness: the store answers a query; "degraded" while the inferred graph is stale."""
+        current = request.app.state.store
+        current.execute("ASK { ?s ?p ?o }")
+        inferred = current.inferred_state()
+        if inferred == "stale":
+            return {
+                "status": "degraded", "store": settings.store, "inferred": inferred,
+                "detail": "the inferred graph predates the last write (an interrupted or "
+                "unreasoned build or ingest): run 'mandategraph build' to repair it",
+            }
+        return {"status": "ok", "store": settings.store, "inferred": inferred}
 
     @app.get("/stats")
     def stats(request: Request) -> dict[str, object]:

@@ -23,7 +23,7 @@ from rich.table import Table as RichTable
 
 from graph.errors import BadParameterError, DocumentError, MandategraphError, StoreError
 from graph.settings import get_settings
-from graph.store import EXPORT_FORMATS, MEMORY, Store
+from graph.store import EXPORT_FORMATS, MEMORY, Store, is_engine_fault, store_fault
 
 app = typer.Typer(
     name="mandategraph",
@@ -65,7 +65,13 @@ def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            except (OSError, RuntimeError) as exc:
+                # the engine failing while results are read, after the Store's own calls
+                if not is_engine_fault(exc):
+                    raise
+                raise store_fault(exc, state.store_location or get_settings().store) from exc
         except MandategraphError as exc:
             err.print(f"[red]error:[/red] {exc.message}", highlight=False, soft_wrap=True)
             if exc.detail:
@@ -73,6 +79,18 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def warn_if_stale(store: Store) -> None:
+    """Say so on stderr when ``graph/inferred`` predates the last write."""
+    if store.inferred_stale:
+        err.print(
+            "[yellow]warning:[/yellow] the inferred graph is stale (a build or ingest was "
+            "interrupted or ran without reasoning): run 'mandategraph build' or "
+            "'mandategraph ingest' with reasoning (needs Java) to repair it",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 class State:
@@ -139,6 +157,7 @@ def build(
             progress=lambda message: progress.update(task, description=message),
         )
         stats = store.stats()
+        warn_if_stale(store)
     for path, exc in report.failures:
         err.print(f"[red]skipped[/red] {path.name}: {exc.message}", highlight=False)
     table = RichTable(title=f"built {state.store_location} in {report.seconds:.1f} s")
@@ -201,8 +220,10 @@ def ingest(
         if reason and settings.reason:
             from ontology.reasoning import java_available
 
+            # also repairs an inferred graph left stale by an interrupted run
             if java_available():
                 materialize_inferences(store)
+        warn_if_stale(store)
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -332,6 +353,7 @@ def stats(
     """Figures of the graph: documents, resolutions, mandates, activities, actors."""
     with open_store(write=False) as store:
         figures = store.stats()
+        warn_if_stale(store)
     if as_json:
         out.print_json(json.dumps(figures))
         return
@@ -484,8 +506,12 @@ def serve(
 
     settings = get_settings()
     location = state.store_location or settings.store
-    if location != MEMORY and not Path(location).is_dir():
-        raise StoreError(f"no store at {location}: run 'mandategraph build' first")
+    if location != MEMORY:
+        # open it once here: a damaged or missing store is one line and exit 7, not a
+        # traceback from the server's startup
+        with Store.open(location, read_only=True) as store:
+            store.execute("ASK { ?s ?p ?o }")
+            warn_if_stale(store)
     os.environ["MANDATEGRAPH_STORE"] = location
     get_settings.cache_clear()
     uvicorn.run(

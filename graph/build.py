@@ -9,6 +9,9 @@ The steps, each writing its own named graph:
    so that plain SPARQL (``?x a mg:Organization``) sees them.
 
 A document that fails is reported and skipped; the documents already stored stay.
+Steps 1-3 mark the inferred graph stale before they write and step 4 clears the mark
+(:meth:`graph.store.Store.mark_inferred_stale`), so a build that is killed, or runs
+without reasoning, leaves a store that says so; the next build with reasoning repairs it.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ def load_vocabulary(store: Store) -> tuple[int, int]:
     from ontology.loader import ontology_graph
     from ontology.registry import load_registry
 
+    store.mark_inferred_stale()
     ontology = store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
     reference = store.replace_graph(REFERENCE_GRAPH, load_registry().to_graph())
     return ontology, reference
@@ -58,6 +62,8 @@ def load_vocabulary(store: Store) -> tuple[int, int]:
 
 def materialize_inferences(store: Store) -> int:
     """Run HermiT over everything stored and write the inferred class memberships.
+
+    Clears the store's stale mark once the inferred graph is written.
 
     Raises:
         graph.errors.ValidationError: the data makes the ontology inconsistent.
@@ -73,7 +79,9 @@ def materialize_inferences(store: Store) -> int:
             for triple in store.triples(URIRef(counted.graph)):
                 data.add(triple)
     inferred = infer(data)
-    return store.replace_graph(INFERRED_GRAPH, inferred)
+    written = store.replace_graph(INFERRED_GRAPH, inferred)
+    store.mark_inferred_current()
+    return written
 
 
 def build(

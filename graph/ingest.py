@@ -143,6 +143,8 @@ def ingest_document(store: Store, document: Document, *, validate: bool = True) 
     if validate:
         check_shapes(store, data)
     graph_iri = document_graph(document.slug)
+    # before the write, so that a process killed after it still leaves the mark
+    store.mark_inferred_stale()
     written = store.replace_graph(graph_iri, data)
     return IngestResult(
         slug=document.slug,

@@ -14,12 +14,23 @@ Facts that matter here (measured, see ../shared/STACK.md): ``len()`` on an oxrdf
 graph runs a full COUNT, so the store keeps no hot-path ``len``; a second read-write
 open of one path fails on a lock, so a clear :class:`StoreError` says so;
 ``pyoxigraph.Store.read_only(path)`` opens beside a writer, which the query workers use.
+
+Faults of the engine (RocksDB's ``Corruption: ...`` or ``IO error: ...``, raised by
+pyoxigraph as ``RuntimeError`` or ``OSError``) leave every method as a one-line
+:class:`StoreError`, see :func:`store_fault`.
+
+A file :data:`STALE_MARKER` in the store's directory says that a document graph (or the
+vocabulary) was written after ``graph/inferred`` was last computed: it is written before
+such a write and removed only by a reasoning pass, so a build or ingest killed half-way
+leaves it behind, and ``stats`` and ``/health`` report the inferred graph as stale.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
+import os
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -34,7 +45,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
 from graph.errors import BadParameterError, QuerySyntaxError, StoreError, UnknownFormatError
-from ontology.namespaces import GRAPH, PREFIXES
+from ontology.namespaces import GRAPH, INFERRED_GRAPH, PREFIXES
 
 MEMORY = "memory"
 
@@ -49,6 +60,20 @@ EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
 }
 
 _SYNTAX_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+#: The messages of the storage engine: RocksDB's status names, then words of Oxigraph's
+#: own storage errors. pyoxigraph raises them as RuntimeError (corruption, other) or
+#: OSError (I/O), the same classes it uses for a failing SERVICE call or a query error.
+_ENGINE_FAULT = re.compile(
+    r"^(?:Corruption|IO error|Invalid argument|Resource busy|Not implemented|"
+    r"Result incomplete|Shutdown in progress|Operation (?:timed out|aborted|expired|failed)|"
+    r"Compaction too large|Column family)\b|corrupt|rocksdb",
+    re.IGNORECASE,
+)
+_LOCKED = re.compile(r"\block\b", re.IGNORECASE)  # "lock file", "LOCK:", not "block"
+
+#: The file that marks ``graph/inferred`` as stale (see the module docstring).
+STALE_MARKER = "inferred.stale"
 
 
 @dataclass(frozen=True)
@@ -71,6 +96,39 @@ def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"cannot store {term!r}")
+
+
+def is_engine_fault(exc: BaseException) -> bool:
+    """Whether ``exc`` is the storage engine failing (I/O, corruption, lock), not a query.
+
+    Args:
+        exc: an exception raised by pyoxigraph (or anything else: then ``False``).
+    """
+    if not isinstance(exc, (OSError, RuntimeError)):
+        return False
+    return bool(_ENGINE_FAULT.search(str(exc).strip()))
+
+
+def store_fault(exc: BaseException, location: str | Path, *, doing: str = "use") -> StoreError:
+    """A one-line :class:`StoreError` for a fault of the engine at ``location``.
+
+    Args:
+        exc: what pyoxigraph raised.
+        location: the store's directory, named in the message.
+        doing: the verb of ``cannot <doing> the store at ...`` for a plain fault.
+    """
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if _LOCKED.search(text):
+        return StoreError(
+            f"the store at {location} is in use by another process "
+            "(stop it, or open the store read-only)"
+        )
+    if "corrupt" in text.lower():
+        return StoreError(
+            f"the store at {location} is damaged ({text}): restore a copy, or move it "
+            "aside and run 'mandategraph build'"
+        )
+    return StoreError(f"cannot {doing} the store at {location}: {text}")
 
 
 def syntax_error(exc: Exception, text: str) -> QuerySyntaxError:
@@ -152,6 +210,7 @@ class Store:
         self.location = location
         self.read_only = read_only
         self._inner = inner
+        self._stale_in_memory = False  # a memory store's STALE_MARKER
         self.dataset = Dataset(store=OxigraphStore(store=inner), default_union=True)
         for prefix, namespace in PREFIXES.items():
             self.dataset.bind(prefix, namespace)
@@ -174,46 +233,64 @@ class Store:
         if str(location) == MEMORY:
             return cls(ox.Store(), location=MEMORY)
         path = Path(location).expanduser()
-        try:
-            if read_only:
-                if not path.is_dir():
-                    raise StoreError(f"no store at {path}: run 'mandategraph build' first")
-                inner = open_read_only(path)
-            else:
+        if read_only and not path.is_dir():
+            raise StoreError(f"no store at {path}: run 'mandategraph build' first")
+        if not read_only:
+            try:
                 path.mkdir(parents=True, exist_ok=True)
-                inner = ox.Store(str(path))
-        except StoreError:
-            raise
-        except (OSError, RuntimeError) as exc:
-            text = str(exc)
-            if "lock" in text.lower():
+            except OSError as exc:
                 raise StoreError(
-                    f"the store at {path} is in use by another process "
-                    "(stop it, or open the store read-only)"
+                    f"cannot open the store at {path}: {exc.strerror or exc}"
                 ) from exc
-            reason = getattr(exc, "strerror", None) or text
-            raise StoreError(f"cannot open the store at {path}: {reason}") from exc
+        try:
+            inner = open_read_only(path) if read_only else ox.Store(str(path))
+        except (OSError, RuntimeError) as exc:
+            # any failure of the engine to open: a lock, an empty CURRENT, a bad file
+            raise store_fault(exc, path, doing="open") from exc
         return cls(inner, location=str(path), read_only=read_only)
 
     def close(self) -> None:
-        """Flush and release the store (a no-op for memory stores)."""
-        if not self.read_only and self.location != MEMORY:
-            try:
-                self._inner.flush()
-            except OSError:
-                pass
-        # pyoxigraph releases its lock when the last reference goes, and rdflib's
-        # Dataset sits in a reference cycle: collect it now, so that the same
-        # process can open the store again right away.
-        self.dataset = None  # type: ignore[assignment]
-        self._inner = None  # type: ignore[assignment]
-        gc.collect()
+        """Flush and release the store (a no-op for memory stores).
+
+        Raises:
+            StoreError: the engine failed to flush; the store is released all the same.
+        """
+        try:
+            if self._inner is not None and not self.read_only and self.location != MEMORY:
+                with self._faults(doing="flush"):
+                    self._inner.flush()
+        finally:
+            # pyoxigraph releases its lock when the last reference goes, and rdflib's
+            # Dataset sits in a reference cycle: collect it now, so that the same
+            # process can open the store again right away.
+            self.dataset = None  # type: ignore[assignment]
+            self._inner = None  # type: ignore[assignment]
+            gc.collect()
 
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        # the error that left the block tells the story; a failed flush would hide it
+        with contextlib.suppress(StoreError):
+            self.close()
+
+    @contextlib.contextmanager
+    def _faults(self, *, doing: str = "use", queries: bool = False) -> Iterator[None]:
+        """Turn the engine's faults inside the block into :class:`StoreError`.
+
+        With ``queries``, only errors that read as the storage engine's: a user's query
+        also raises ``OSError`` (a failing SERVICE) and ``RuntimeError``.
+        """
+        try:
+            yield
+        except (OSError, RuntimeError) as exc:
+            if queries and not is_engine_fault(exc):
+                raise
+            raise store_fault(exc, self.location, doing=doing) from exc
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -248,22 +325,94 @@ class Store:
         body = (ox.serialize(rows, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
         # One SPARQL update is one transaction in Oxigraph: DROP and INSERT commit together.
         update = f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{body}}} }}"
-        try:
+        with self._faults(doing=f"write graph <{name}> to"):
             self._inner.update(update)
-        except OSError as exc:
-            raise StoreError(f"cannot write graph <{name}>: {exc}") from exc
         return len(rows)
 
     def drop_graph(self, name: URIRef) -> None:
         """Remove one named graph (silently if absent)."""
         self._check_writable()
-        self._inner.update(f"DROP SILENT GRAPH <{name}>")
+        with self._faults(doing="write"):
+            self._inner.update(f"DROP SILENT GRAPH <{name}>")
 
     def load_file(self, path: str | Path, *, graph: URIRef, fmt: str = "nt") -> None:
         """Bulk-load an RDF file into a named graph (non-transactional: for benchmarks)."""
         self._check_writable()
         rdf_format = EXPORT_FORMATS[fmt][0]
-        self._inner.bulk_load(path=str(path), format=rdf_format, to_graph=ox.NamedNode(str(graph)))
+        with self._faults(doing="write", queries=True):
+            self._inner.bulk_load(
+                path=str(path), format=rdf_format, to_graph=ox.NamedNode(str(graph))
+            )
+
+    # -- the inferred graph's freshness --------------------------------------------------
+
+    def _marker(self) -> Path | None:
+        return None if self.location == MEMORY else Path(self.location) / STALE_MARKER
+
+    def mark_inferred_stale(self) -> None:
+        """Record that ``graph/inferred`` no longer covers what is stored.
+
+        Called before a write that changes what the reasoner sees (a document graph,
+        the vocabulary). The marker is a file, synced to disk, so that it outlives a
+        process killed during the write; a memory store keeps it on the object.
+
+        Raises:
+            StoreError: the store is read-only, or the marker cannot be written.
+        """
+        self._check_writable()
+        marker = self._marker()
+        if marker is None:
+            self._stale_in_memory = True
+            return
+        if marker.exists():
+            return
+        try:
+            with marker.open("w", encoding="utf-8") as handle:
+                handle.write("graph/inferred predates a write; a reasoning pass clears this\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise StoreError(f"cannot write {marker}: {exc.strerror or exc}") from exc
+
+    def mark_inferred_current(self) -> None:
+        """Record that ``graph/inferred`` was just computed from everything stored.
+
+        The engine is flushed first, so the marker goes only once the inferred graph
+        is on disk.
+
+        Raises:
+            StoreError: the store is read-only, the flush failed, or the marker cannot
+                be removed.
+        """
+        self._check_writable()
+        marker = self._marker()
+        if marker is None:
+            self._stale_in_memory = False
+            return
+        with self._faults(doing="flush"):
+            self._inner.flush()
+        try:
+            marker.unlink(missing_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot remove {marker}: {exc.strerror or exc}") from exc
+
+    @property
+    def inferred_stale(self) -> bool:
+        """Whether a write changed the data after ``graph/inferred`` was computed.
+
+        True after a build or ingest that was interrupted, or ran without reasoning
+        (``--no-reason``, ``MANDATEGRAPH_REASON=false``, no Java).
+        """
+        marker = self._marker()
+        return self._stale_in_memory if marker is None else marker.exists()
+
+    def inferred_state(self) -> str:
+        """``stale`` (see :attr:`inferred_stale`), ``current``, or ``absent`` (never reasoned)."""
+        if self.inferred_stale:
+            return "stale"
+        with self._faults(doing="read"):
+            present = self._inner.query(f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}")
+        return "current" if bool(present) else "absent"
 
     def update(self, text: str) -> None:
         """Run a SPARQL 1.1 Update.
@@ -273,7 +422,8 @@ class Store:
         """
         self._check_writable()
         try:
-            self._inner.update(text, prefixes=PREFIXES)
+            with self._faults(doing="write", queries=True):
+                self._inner.update(text, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise syntax_error(exc, text) from exc
 
@@ -297,7 +447,8 @@ class Store:
             QuerySyntaxError: the query does not parse (with line and column).
         """
         try:
-            return self.dataset.query(with_values(text, bindings or {}))
+            with self._faults(doing="read", queries=True):
+                return self.dataset.query(with_values(text, bindings or {}))
         except SyntaxError as exc:
             raise syntax_error(exc, text) from exc
 
@@ -336,25 +487,28 @@ class Store:
             # Oxigraph's substitutions only bind projected variables: bind with VALUES.
             text = with_values(text, bindings)
         try:
-            return self._inner.query(text, **options)
+            with self._faults(doing="read", queries=True):
+                return self._inner.query(text, **options)
         except SyntaxError as exc:
             raise syntax_error(exc, text) from exc
 
     def graphs(self) -> list[GraphCount]:
         """The named graphs with their triple counts, sorted by name."""
-        rows = self._inner.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-        )
-        return [GraphCount(row["g"].value, int(row["n"].value)) for row in rows]  # type: ignore[index, union-attr]
+        with self._faults(doing="read"):
+            rows = self._inner.query(
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+            )
+            return [GraphCount(row["g"].value, int(row["n"].value)) for row in rows]  # type: ignore[index, union-attr]
 
     def document_graphs(self) -> list[str]:
         """IRIs of the per-document named graphs."""
         prefix = str(GRAPH["document/"])
-        return [
-            g.value
-            for g in self._inner.named_graphs()
-            if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)
-        ]
+        with self._faults(doing="read"):
+            return [
+                g.value
+                for g in self._inner.named_graphs()
+                if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)
+            ]
 
     def stats(self) -> dict[str, Any]:
         """Figures of the graph: triples per graph and counts of the main classes."""
@@ -372,15 +526,16 @@ class Store:
             for i, (key, cls) in enumerate(classes.items())
         )
         counts: dict[str, int] = {}
-        rows = self._inner.query(
-            f"SELECT * WHERE {{ {selects} }}",
-            prefixes=PREFIXES,
-            use_default_graph_as_union=True,
-        )
-        for row in rows:  # type: ignore[union-attr]
-            for key in classes:
-                value = row[key]
-                counts[key] = int(value.value) if value is not None else 0
+        with self._faults(doing="read"):
+            rows = self._inner.query(
+                f"SELECT * WHERE {{ {selects} }}",
+                prefixes=PREFIXES,
+                use_default_graph_as_union=True,
+            )
+            for row in rows:  # type: ignore[union-attr]
+                for key in classes:
+                    value = row[key]
+                    counts[key] = int(value.value) if value is not None else 0
         graphs = self.graphs()
         return {
             "triples": sum(g.triples for g in graphs),
@@ -388,6 +543,8 @@ class Store:
             **counts,
             # ingested documents: one named graph each (cited resolutions are not)
             "documents": len(self.document_graphs()),
+            # stale: a write since the last reasoning pass (an interrupted build or ingest)
+            "inferred": self.inferred_state(),
         }
 
     def export(self, fmt: str) -> bytes:
@@ -404,28 +561,31 @@ class Store:
             known = ", ".join(EXPORT_FORMATS)
             raise UnknownFormatError(f"unknown export format {fmt!r} (known: {known})")
         rdf_format, quads = EXPORT_FORMATS[fmt]
-        if quads:
-            prefixes = PREFIXES if fmt == "trig" else None
-            return self._inner.dump(format=rdf_format, prefixes=prefixes)  # type: ignore[return-value]
-        union = self._inner.query(
-            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
-        )
-        out = io.BytesIO()
-        prefixes = PREFIXES if fmt == "ttl" else None
-        ox.serialize(union, out, format=rdf_format, prefixes=prefixes)  # type: ignore[arg-type]
-        return out.getvalue()
+        with self._faults(doing="read"):
+            if quads:
+                prefixes = PREFIXES if fmt == "trig" else None
+                return self._inner.dump(format=rdf_format, prefixes=prefixes)  # type: ignore[return-value]
+            union = self._inner.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+            )
+            out = io.BytesIO()
+            prefixes = PREFIXES if fmt == "ttl" else None
+            ox.serialize(union, out, format=rdf_format, prefixes=prefixes)  # type: ignore[arg-type]
+            return out.getvalue()
 
     def triples(self, graph: URIRef | None = None) -> Iterator[tuple[Node, Node, Node]]:
         """All triples of one named graph (or of the union), as rdflib terms."""
-        context = self.dataset.graph(graph) if graph is not None else self.dataset
-        yield from context.triples((None, None, None))
+        with self._faults(doing="read"):
+            context = self.dataset.graph(graph) if graph is not None else self.dataset
+            yield from context.triples((None, None, None))
 
     def graph(self, name: URIRef) -> Graph:
         """A copy of one named graph as an in-memory rdflib ``Graph``."""
         copy = Graph()
         for prefix, namespace in PREFIXES.items():
             copy.bind(prefix, namespace)
-        for triple in self.dataset.graph(name).triples((None, None, None)):
-            copy.add(triple)
+        with self._faults(doing="read"):
+            for triple in self.dataset.graph(name).triples((None, None, None)):
+                copy.add(triple)
         return copy
 
