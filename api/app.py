@@ -13,7 +13,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from api import canned, pages, rest, sparql
+from api import canned, pages, protocol, rest, sparql
+from api.limits import BodyLimit
 from api.network import router as network_router
 from graph.errors import MandategraphError
 from graph.executor import store_signature
@@ -54,7 +55,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # before CORS, so that CORS wraps it and answers a preflight first
+    protocol.setup(app)
     sparql.add_cors(app, settings)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_query_bytes)
 
     @app.middleware("http")
     async def fresh_store(request: Request, call_next):  # noqa: ANN001, ANN202

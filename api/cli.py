@@ -21,7 +21,13 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from graph.errors import BadParameterError, DocumentError, MandategraphError, StoreError
+from graph.errors import (
+    BadParameterError,
+    DocumentError,
+    ForbiddenError,
+    MandategraphError,
+    StoreError,
+)
 from graph.settings import get_settings
 from graph.store import EXPORT_FORMATS, MEMORY, Store, is_engine_fault, store_fault
 
@@ -311,8 +317,31 @@ def query(
         else:
             canned = get_query(name)
         sparql = canned.sparql(values)
+    run_user_query(sparql, fmt)
+
+
+def run_user_query(sparql: str, fmt: QueryFormat) -> None:
+    """Check a query's size and nesting, then run and print it on a query thread.
+
+    The thread has a deep stack and no network (:mod:`graph.sandbox`), as the
+    server's workers do: a deep query is refused instead of crashing the process,
+    and a ``SERVICE`` or ``LOAD`` cannot reach any host.
+    """
+    from graph.executor import check_shape
+    from graph.sandbox import run_isolated
+
+    check_shape(sparql, max_bytes=get_settings().max_query_bytes)
     with open_store(write=False) as store:
-        print_results(store.execute(sparql), fmt, noun="rows")
+
+        def run() -> None:
+            try:
+                print_results(store.execute(sparql), fmt, noun="rows")
+            except PermissionError as exc:
+                raise ForbiddenError(
+                    "a query run here cannot reach the network (SERVICE, LOAD)"
+                ) from exc
+
+        run_isolated(run)
 
 
 @app.command("queries")

@@ -16,9 +16,14 @@ Safe by default:
   message, while other requests keep being served;
 * at most ``MANDATEGRAPH_MAX_ROWS`` rows (or triples) are returned; a cut result says
   so in the header ``X-Mandategraph-Truncated: true`` and stays a valid document;
-* ``SERVICE`` is refused (403) unless its endpoint IRI is in
-  ``MANDATEGRAPH_SERVICE_ALLOWLIST`` (a SERVICE to any host would let anyone make this
-  server send requests: server-side request forgery); ``SERVICE ?var`` is refused;
+* the engine cannot reach the network (a SERVICE to any host would let anyone make
+  this server send requests: server-side request forgery): queries run on threads
+  whose sockets are switched off (:mod:`graph.sandbox`), so a ``SERVICE`` or ``LOAD``
+  fails with 403 whatever its spelling; only with ``MANDATEGRAPH_SERVICE_ALLOWLIST``
+  set may a query whose ``SERVICE`` endpoints are all listed run with network;
+* the checks of a query (size, nesting, SERVICE) run in the worker under the
+  timeout, never on the event loop; bodies over ``MANDATEGRAPH_MAX_QUERY_BYTES`` are
+  refused with 413;
 * SPARQL Update (``POST /sparql/update``, or ``POST /sparql`` with
   ``application/sparql-update`` or a form ``update=``) only when
   ``MANDATEGRAPH_UPDATE_TOKEN`` is set, and only with ``Authorization: Bearer
@@ -43,15 +48,16 @@ from urllib.parse import parse_qsl
 import anyio
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
+from api import openapi
+from api.openapi import SPARQL_RESULTS, errors
 from graph.errors import BadParameterError, ForbiddenError, UnknownFormatError
-from graph.executor import Executor, add_using, keywords, service_endpoints
+from graph.executor import Executor
 from graph.settings import Settings
 from graph.store import Store
-from ontology.namespaces import PREFIXES
 
 router = APIRouter(tags=["sparql"])
 
@@ -113,13 +119,6 @@ _SD_MEDIA = {
 _HTML = ("text/html", "application/xhtml+xml")
 
 
-class MethodNotAllowedError(BadParameterError):
-    """The SPARQL protocol only knows GET and POST."""
-
-    http_status = 405
-    title = "method not allowed"
-
-
 # -- application wiring -------------------------------------------------------------
 
 
@@ -146,6 +145,8 @@ async def start_executor(app: FastAPI, store: Store, settings: Settings) -> None
         serve_from_memory=settings.serve_from_memory,
         cache_size=settings.query_cache_size,
         allocator=settings.worker_allocator,
+        service_allowlist=tuple(settings.service_allowlist),
+        max_query_bytes=settings.max_query_bytes,
     )
     await anyio.to_thread.run_sync(executor.start)
     app.state.executor = executor
@@ -239,24 +240,6 @@ def endpoint_url(request: Request) -> str:
     return f"{str(request.base_url).rstrip('/')}/sparql"
 
 
-def check_services(text: str, *, settings: Settings, base_iri: str) -> None:
-    """Refuse a ``SERVICE`` whose endpoint is not allow-listed.
-
-    Raises:
-        ForbiddenError: a SERVICE to an endpoint outside ``service_allowlist``, or to a
-            variable endpoint.
-    """
-    allowed = set(settings.service_allowlist)
-    for endpoint in service_endpoints(text, base_iri=base_iri, prefixes=PREFIXES):
-        if endpoint is None:
-            raise ForbiddenError("SERVICE needs a fixed, allow-listed endpoint IRI")
-        if endpoint not in allowed:
-            raise ForbiddenError(
-                f"SERVICE <{endpoint}> is not allowed "
-                "(only endpoints listed in MANDATEGRAPH_SERVICE_ALLOWLIST)"
-            )
-
-
 def check_token(request: Request, settings: Settings) -> None:
     """Let an update through only with the configured bearer token.
 
@@ -321,11 +304,9 @@ async def run_query(
     named_graphs: list[str],
 ) -> Response:
     """Check and run one query; the response in the negotiated format."""
-    settings: Settings = request.app.state.settings
     if not text.strip():
         raise BadParameterError("the 'query' parameter is empty")
     base = endpoint_url(request)
-    check_services(text, settings=settings, base_iri=base)
     result_format, graph_format = negotiate(request)
     executor: Executor = request.app.state.executor
     result = await anyio.to_thread.run_sync(
@@ -353,20 +334,27 @@ async def run_update(
     check_token(request, settings)
     if not text.strip():
         raise BadParameterError("the 'update' parameter is empty")
-    if "LOAD" in keywords(text):
-        raise ForbiddenError("LOAD is not allowed: this server never fetches URLs")
-    base = endpoint_url(request)
-    check_services(text, settings=settings, base_iri=base)
-    text = add_using(text, using=using, using_named=using_named)
     executor: Executor = request.app.state.executor
-    await anyio.to_thread.run_sync(partial(executor.update, text, base_iri=base))
+    await anyio.to_thread.run_sync(
+        partial(
+            executor.update,
+            text,
+            base_iri=endpoint_url(request),
+            using=using,
+            using_named=using_named,
+        )
+    )
     return Response(status_code=204)
 
 
 # -- routes -----------------------------------------------------------------------------
 
 
-@router.get("/sparql", name="sparql_query")
+@router.get(
+    "/sparql", name="sparql_query", summary="SPARQL query (GET)", response_class=Response,
+    responses={**SPARQL_RESULTS, **errors(400, 403, 406)},
+    openapi_extra=openapi.sparql_get(dict.fromkeys([*FORMAT_NAMES, *RESULT_MEDIA, *GRAPH_MEDIA])),
+)
 async def sparql_get(request: Request) -> Response:
     """SPARQL query by GET; without a query, the service description (or a browser page)."""
     params = list(request.query_params.multi_items())
@@ -388,7 +376,12 @@ async def sparql_get(request: Request) -> Response:
     )
 
 
-@router.post("/sparql")
+@router.post(
+    "/sparql", summary="SPARQL query or update (POST)", response_class=Response,
+    responses={**SPARQL_RESULTS, 204: {"description": "The update was applied."},
+               **errors(400, 403, 406)},
+    openapi_extra=openapi.sparql_post(dict.fromkeys([*FORMAT_NAMES, *RESULT_MEDIA, *GRAPH_MEDIA])),
+)
 async def sparql_post(request: Request) -> Response:
     """SPARQL query or update by POST (form, sparql-query or sparql-update body)."""
     media, charset = _media_type(request)
@@ -432,7 +425,11 @@ async def sparql_post(request: Request) -> Response:
     )
 
 
-@router.post("/sparql/update")
+@router.post(
+    "/sparql/update", summary="SPARQL update", status_code=204, response_class=Response,
+    responses={204: {"description": "The update was applied."}, **errors(400, 403)},
+    openapi_extra=openapi.sparql_update(),
+)
 async def sparql_update(request: Request) -> Response:
     """SPARQL Update by POST (sparql-update body or form ``update=``); needs the token."""
     media, charset = _media_type(request)
@@ -472,15 +469,8 @@ async def _direct_update(
     )
 
 
-@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
-@router.api_route(
-    "/sparql/update", methods=["GET", "PUT", "DELETE", "PATCH"], include_in_schema=False
-)
-async def sparql_other_methods(request: Request) -> Response:
-    """The protocol knows GET and POST only (and updates by POST)."""
-    allow = "POST" if request.url.path.endswith("/update") else "GET, POST"
-    error = MethodNotAllowedError(f"{request.method} is not part of the SPARQL protocol")
-    return JSONResponse(error.to_dict(), status_code=error.http_status, headers={"Allow": allow})
+# Other methods (PUT, DELETE... and GET on /sparql/update) are answered 405 with the
+# path's Allow, and OPTIONS 204, by api.protocol as on every path.
 
 
 # -- service description ----------------------------------------------------------------

@@ -10,6 +10,7 @@ MandategraphError          1          500     base class; anything unexpected
 DocumentError              3          422     a document cannot be read/decoded
 ExtractionError            3          422     a document was read, extraction failed
 BadParameterError          2          400     an option or parameter value is wrong
+PayloadTooLargeError       2          413     a body or query is over its size limit
 UnknownFormatError         2          406     a serialization format is unknown
 QueryNotFoundError         4          404     no canned query of that name
 NotFoundError              4          404     no such resource
@@ -144,3 +145,10 @@ class ForbiddenError(MandategraphError):
     exit_code = 9
     http_status = 403
     title = "forbidden"
+
+
+class PayloadTooLargeError(BadParameterError):
+    """A request body or query text is larger than the configured limit."""
+
+    http_status = 413
+    title = "payload too large"

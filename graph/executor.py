@@ -67,7 +67,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
@@ -78,12 +78,16 @@ import pyoxigraph as ox
 
 from graph import errors
 from graph.errors import (
+    BadParameterError,
+    ForbiddenError,
     MandategraphError,
+    PayloadTooLargeError,
     QueryTimeoutError,
     StoreError,
     UnknownFormatError,
 )
 from graph.results import GRAPH_FORMATS, RESULT_FORMATS, Table, to_table
+from graph.sandbox import QueryThreads, deny_network, is_sandboxed
 from graph.store import MEMORY, Store, open_read_only, syntax_error, with_values
 from ontology.namespaces import PREFIXES
 
@@ -138,6 +142,9 @@ class _Task:
     graph_format: str | None = "ttl"
     max_rows: int | None = None
     generation: int = 0
+    using: tuple[str, ...] = ()
+    using_named: tuple[str, ...] = ()
+    max_bytes: int | None = None
 
 
 # -- scanning SPARQL text ----------------------------------------------------------
@@ -230,55 +237,6 @@ def names_dataset(text: str) -> bool:
     return "from" in text.lower() and "FROM" in keywords(text)
 
 
-def service_endpoints(
-    text: str, *, base_iri: str | None = None, prefixes: Mapping[str, str] | None = None
-) -> list[str | None]:
-    r"""The endpoint IRI of every ``SERVICE`` clause (``None`` for ``SERVICE ?var``).
-
-    Prefixed names are expanded with the text's ``PREFIX`` declarations (and
-    ``prefixes``), relative IRIs resolved against ``BASE`` (or ``base_iri``). Both the
-    text and its ``\u``-unescaped form are read, so an escape cannot hide a SERVICE.
-    """
-    endpoints: list[str | None] = []
-    variants = {text, unescape_codepoints(text)}
-    for variant in variants:
-        if "service" not in variant.lower():
-            continue
-        known = dict(prefixes or {})
-        base = base_iri
-        found = tokens(variant)
-        for i, token in enumerate(found):
-            following = found[i + 1 : i + 3]
-            if token.keyword == "PREFIX" and len(following) == 2 and following[1].kind == "iri":
-                known[following[0].text.rstrip(":")] = _resolve(following[1].text[1:-1], base)
-            elif token.keyword == "BASE" and following and following[0].kind == "iri":
-                base = _resolve(following[0].text[1:-1], base)
-            elif token.keyword == "SERVICE":
-                target = following[0] if following else None
-                if target is not None and target.keyword == "SILENT":
-                    target = following[1] if len(following) > 1 else None
-                endpoints.append(_endpoint(target, known, base))
-    return endpoints
-
-
-def _resolve(iri: str, base: str | None) -> str:
-    from urllib.parse import urljoin
-
-    return urljoin(base, iri) if base else iri
-
-
-def _endpoint(token: Token | None, known: Mapping[str, str], base: str | None) -> str | None:
-    if token is None or token.kind == "var":
-        return None
-    if token.kind == "iri":
-        return _resolve(token.text[1:-1], base)
-    if token.kind == "name" and ":" in token.text:
-        prefix, _, local = token.text.partition(":")
-        if prefix in known:
-            return known[prefix] + re.sub(r"\\(.)", r"\1", local)
-    return None  # anything else is not an endpoint we can vouch for
-
-
 def add_using(text: str, *, using: list[str], using_named: list[str]) -> str:
     """Give each ``DELETE/INSERT ... WHERE`` of an update the protocol's dataset.
 
@@ -290,7 +248,6 @@ def add_using(text: str, *, using: list[str], using_named: list[str]) -> str:
         BadParameterError: the update has its own ``USING`` or ``WITH`` (the
             protocol forbids both at once).
     """
-    from graph.errors import BadParameterError
 
     if not using and not using_named:
         return text
@@ -341,6 +298,148 @@ def limit_select(text: str, max_rows: int) -> tuple[str, bool] | None:
     values = [t for t in top if t.keyword == "VALUES"]
     cut = values[-1].start if values else len(text)
     return f"{text[:cut]}\nLIMIT {max_rows + 1}\n{text[cut:]}", True
+
+
+# -- limits and federation, decided inside the worker --------------------------------
+#
+# Nothing here runs on the web server's event loop: the executor hands the raw text
+# to a worker, which checks it under the same timeout as the query itself.
+
+#: Deepest nesting of ``{``, ``(`` and ``[`` a query may have: the engine's parser
+#: recurses once per level (about 5,000 levels overflowed an 8 MB stack).
+MAX_NESTING = 256
+
+#: Most ``UNION``, ``||`` and ``&&`` one query may hold: the engine builds such chains
+#: as left-deep trees and recurses once per link (10,000 overflowed an 8 MB stack;
+#: 30,000 passed on the 256 MB stack of a query thread).
+MAX_CHAIN = 10_000
+
+_SHAPE = re.compile(
+    r"""
+      "{3}(?:[^"\\]|\\.|"(?!""))*"{3}
+    | '{3}(?:[^'\\]|\\.|'(?!''))*'{3}
+    | "(?:[^"\\\r\n]|\\.)*"
+    | '(?:[^'\\\r\n]|\\.)*'
+    | \#[^\r\n]*
+    | <[^<>"{}|^`\\\x00-\x20]*>
+    | (?P<open>[{(\[])
+    | (?P<close>[})\]])
+    | (?P<chain>\|\||&&|\bUNION\b)
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def check_shape(text: str, *, max_bytes: int | None = None) -> None:
+    """Refuse a query or update too large or too deep for the engine to parse safely.
+
+    Strings, IRIs and comments are skipped; an unbalanced text is left to the parser.
+
+    Raises:
+        PayloadTooLargeError: the text is longer than ``max_bytes`` (UTF-8).
+        BadParameterError: it nests deeper than :data:`MAX_NESTING` or chains more than
+            :data:`MAX_CHAIN` operators.
+    """
+    if max_bytes is not None:
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > max_bytes:
+            raise PayloadTooLargeError(
+                f"the query is {size:,} bytes; the limit is {max_bytes:,} "
+                "(MANDATEGRAPH_MAX_QUERY_BYTES)"
+            )
+    depth = deepest = chain = 0
+    for match in _SHAPE.finditer(text):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_NESTING:
+                    raise BadParameterError(
+                        f"the query nests more than {MAX_NESTING} levels of brackets; "
+                        f"the limit is {MAX_NESTING}"
+                    )
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+        elif kind == "chain":
+            chain += 1
+            if chain > MAX_CHAIN:
+                raise BadParameterError(
+                    f"the query chains more than {MAX_CHAIN:,} UNION, || or && operators; "
+                    f"the limit is {MAX_CHAIN:,}"
+                )
+
+
+def federates(task: _Task, allowlist: tuple[str, ...], prefixes: Mapping[str, str]) -> bool:
+    """Whether ``task`` may run with network access, as rdflib's SPARQL grammar reads it.
+
+    True when the text has ``SERVICE`` clauses, all to allow-listed endpoints, and no
+    ``LOAD``. This reading only adds refusals with a clear message and routes
+    allow-listed federation to a thread with network; it is not the safeguard.
+    Every other task runs on a sandboxed thread, where the engine cannot open a
+    socket whatever it parses, so a text that rdflib cannot parse, or reads
+    differently from the engine, gains nothing.
+
+    Raises:
+        ForbiddenError: a ``LOAD``; a ``SERVICE`` to an endpoint outside the
+            allow-list, or to a variable.
+    """
+    from rdflib.plugins.sparql import algebra, parser
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef
+
+    try:
+        if task.kind == "update":
+            tree: Any = list(
+                algebra.translateUpdate(
+                    parser.parseUpdate(task.text), base=task.base_iri, initNs=dict(prefixes)
+                ).algebra
+            )
+        else:
+            tree = algebra.translateQuery(
+                parser.parseQuery(task.text), base=task.base_iri, initNs=dict(prefixes)
+            ).algebra
+    except Exception:  # rdflib's parser disagrees: run it sandboxed, the engine decides
+        return False
+    services: list[Any] = []
+    loads = False
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                services.append(node.get("term"))
+            elif node.name == "Load":
+                loads = True
+            pending.extend(node.values())
+        elif isinstance(node, list | tuple):
+            pending.extend(node)
+        elif isinstance(node, dict):
+            pending.extend(node.values())
+    if loads:
+        raise ForbiddenError("LOAD is not allowed: this server never fetches URLs")
+    for endpoint in services:
+        if not isinstance(endpoint, URIRef):
+            raise ForbiddenError("SERVICE needs a fixed, allow-listed endpoint IRI")
+        if str(endpoint) not in allowlist:
+            raise ForbiddenError(
+                f"SERVICE <{endpoint}> is not allowed "
+                "(only endpoints listed in MANDATEGRAPH_SERVICE_ALLOWLIST)"
+            )
+    return bool(services)
+
+
+def _may_reach_out(text: str) -> bool:
+    """Whether a text may hold ``SERVICE`` or ``LOAD`` (to explain a refusal early)."""
+    lowered = text.lower()
+    return "service" in lowered or "load" in lowered or "\\u" in lowered
+
+
+def _no_network_error() -> ForbiddenError:
+    return ForbiddenError(
+        "this server does not reach the network for a query: SERVICE is allowed only to "
+        "the endpoints of MANDATEGRAPH_SERVICE_ALLOWLIST, and LOAD never (it fetches URLs)"
+    )
 
 
 # -- serializing with a row cap ---------------------------------------------------------
@@ -460,6 +559,18 @@ def _serialize(
     return QueryResult(body, media, "select", truncated, rows)  # type: ignore[arg-type]
 
 
+def _check_graph_name(value: str, what: str) -> None:
+    """Refuse a graph name Oxigraph would not take, before it reaches a worker.
+
+    Raises:
+        BadParameterError: ``value`` is not an absolute IRI.
+    """
+    try:
+        ox.NamedNode(value)
+    except ValueError as exc:
+        raise errors.BadParameterError(f"{what} must be an absolute IRI, got {value!r}") from exc
+
+
 def _dataset_options(task: _Task) -> dict[str, Any]:
     """The dataset of a query: the protocol's graphs, else the query's, else the union.
 
@@ -484,23 +595,69 @@ def _dataset_options(task: _Task) -> dict[str, Any]:
 
 
 def run_task(store: ox.Store, task: _Task, prefixes: Mapping[str, str]) -> QueryResult:
-    """Run one task on an open pyoxigraph store (inside a worker, or in-process).
+    """Run one task on an open pyoxigraph store (on a query thread of a worker, or
+    in-process): apply the protocol's dataset, cap its rows. :class:`QueryRunner`
+    checks the task's shape first.
 
     Raises:
         SyntaxError: the query or update does not parse (pyoxigraph's message).
+        ForbiddenError: the engine tried to open a connection on a sandboxed thread.
         UnknownFormatError: the result cannot be written in the asked format.
         OSError: the store cannot be read.
     """
-    if task.kind == "update":
-        store.update(task.text, base_iri=task.base_iri, prefixes=dict(prefixes))
-        return QueryResult(b"", "", "update")
-    options = _dataset_options(task)
+    try:
+        if task.kind == "update":
+            text = add_using(task.text, using=list(task.using), using_named=list(task.using_named))
+            store.update(text, base_iri=task.base_iri, prefixes=dict(prefixes))
+            return QueryResult(b"", "", "update")
+        options = _dataset_options(task)
 
-    def run(text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        return store.query(text, base_iri=task.base_iri, prefixes=dict(prefixes), **options)
+        def run(text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+            return store.query(text, base_iri=task.base_iri, prefixes=dict(prefixes), **options)
 
-    fast = _select_under_cap(run, task)
-    return fast if fast is not None else _serialize(run(task.text), task)
+        fast = _select_under_cap(run, task)
+        return fast if fast is not None else _serialize(run(task.text), task)
+    except PermissionError as exc:
+        if is_sandboxed():
+            raise _no_network_error() from exc
+        raise
+
+
+class QueryRunner:
+    """Runs tasks on query threads: sandboxed ones, and with an allow-list, one that
+    may reach the allow-listed ``SERVICE`` endpoints (see :mod:`graph.sandbox`).
+
+    Every check of a task (:func:`check_shape`, :func:`federates`) runs on a sandboxed
+    query thread too, so the caller's deadline covers it.
+    """
+
+    def __init__(self, threads: int, *, allowlist: tuple[str, ...] = ()) -> None:
+        self.allowlist = allowlist
+        self.sandboxed = QueryThreads(threads)
+        self.federating = (
+            QueryThreads(1, network=True, name="sparql-service") if allowlist else None
+        )
+
+    def submit(
+        self, store: ox.Store, task: _Task, prefixes: Mapping[str, str]
+    ) -> Future[QueryResult]:
+        """Check and run ``task``; the future raises what :func:`run_task` raises, and
+        :func:`check_shape`'s and :func:`federates`' errors."""
+        return self.sandboxed.submit(self._route, store, task, prefixes)
+
+    def _route(self, store: ox.Store, task: _Task, prefixes: Mapping[str, str]) -> QueryResult:
+        check_shape(task.text, max_bytes=task.max_bytes)
+        if self.federating is not None or _may_reach_out(task.text):
+            federated = federates(task, self.allowlist, prefixes)
+            if federated and self.federating is not None:
+                return self.federating.submit(run_task, store, task, prefixes).result()
+        return run_task(store, task, prefixes)
+
+    def shutdown(self) -> None:
+        """Stop the threads."""
+        self.sandboxed.shutdown()
+        if self.federating is not None:
+            self.federating.shutdown()
 
 
 def _row_bound(body: bytes, fmt: str) -> int:
@@ -594,13 +751,25 @@ def _die_with_parent() -> None:
 
 
 def _worker_main(
-    conn: Connection, location: str, mode: str, generation: int, prefixes: dict[str, str]
+    conn: Connection,
+    location: str,
+    mode: str,
+    generation: int,
+    prefixes: dict[str, str],
+    allowlist: tuple[str, ...] = (),
 ) -> None:
-    """The loop of a worker process: open the store, then answer tasks until told to stop."""
+    """The loop of a worker process: open the store, then answer tasks until told to stop.
+
+    Tasks run on a query thread (:class:`QueryRunner`): sandboxed, with a deep stack.
+    Without an allow-list the worker's own thread is sandboxed as well.
+    """
     _die_with_parent()
     # Ctrl-C in a terminal reaches the whole process group: the parent decides
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
+        runner = QueryRunner(1, allowlist=allowlist)
+        if not allowlist:
+            deny_network()
         store = _open_for(location, mode)
     except Exception as exc:  # report any failure to open instead of dying silently
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
@@ -619,7 +788,7 @@ def _worker_main(
                 if mode == "disk" and (task.generation != generation or attempt == 2):
                     store = open_read_only(location)
                     generation = task.generation
-                reply = ("ok", run_task(store, task, prefixes))
+                reply = ("ok", runner.submit(store, task, prefixes).result())
             except SyntaxError as exc:
                 reply = ("syntax", str(exc))
             except MandategraphError as exc:
@@ -691,7 +860,6 @@ def resolve_allocator(choice: str | None) -> str | None:
     Raises:
         BadParameterError: a path that is not a file.
     """
-    from graph.errors import BadParameterError
 
     wanted = (choice or "auto").strip()
     if wanted.lower() == "auto":
@@ -785,6 +953,8 @@ class Executor:
         serve_from_memory: bool = False,
         cache_size: int = 0,
         allocator: str | None = "auto",
+        service_allowlist: tuple[str, ...] | list[str] = (),
+        max_query_bytes: int | None = None,
         local_store: ox.Store | None = None,
         local_writer: ox.Store | None = None,
     ) -> None:
@@ -798,6 +968,9 @@ class Executor:
             serve_from_memory: workers copy the on-disk store into memory.
             cache_size: results kept in the LRU cache (0: no cache).
             allocator: memory allocator of the workers (see :func:`resolve_allocator`).
+            service_allowlist: endpoints a ``SERVICE`` may reach; empty: the query
+                threads have no network at all (see :mod:`graph.sandbox`).
+            max_query_bytes: longest query or update text (``None``: no limit).
             local_store: run queries in-process on this store (``memory`` stores).
             local_writer: run updates in-process on this read-write store.
         """
@@ -811,6 +984,8 @@ class Executor:
         self._local_writer = local_writer
         self.allocator = None if local_store is not None else resolve_allocator(allocator)
         self._mode = "memory" if self.serve_from_memory else "disk"
+        self.service_allowlist = tuple(service_allowlist)
+        self.max_query_bytes = max_query_bytes
         self._prefixes = dict(PREFIXES)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -821,7 +996,7 @@ class Executor:
         self._loading_generation: int | None = None
         self._cache: OrderedDict[tuple[Any, ...], QueryResult] = OrderedDict()
         self._cache_bytes = 0
-        self._threads: ThreadPoolExecutor | None = None
+        self._threads: QueryRunner | None = None
         self._writer: _Worker | None = None
         self._closed = False
         self._context: Any = None
@@ -860,7 +1035,7 @@ class Executor:
             StoreError: a worker could not open the store.
         """
         if self._local is not None:
-            self._threads = ThreadPoolExecutor(self.workers, thread_name_prefix="sparql")
+            self._local_runner()
             return
         if not Path(self.location).is_dir():
             raise StoreError(f"no store at {self.location}: run 'mandategraph build' first")
@@ -875,7 +1050,8 @@ class Executor:
         """Stop every worker (and the writer); safe to call twice."""
         self._closed = True
         if self._threads is not None:
-            self._threads.shutdown(wait=False, cancel_futures=True)
+            self._threads.shutdown()
+            self._threads = None
         while True:
             try:
                 self._idle.get_nowait().stop()
@@ -896,7 +1072,14 @@ class Executor:
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=_worker_main,
-            args=(child, self.location, mode, generation, self._prefixes),
+            args=(
+                child,
+                self.location,
+                mode,
+                generation,
+                self._prefixes,
+                self.service_allowlist,
+            ),
             name=f"mandategraph-{mode}-worker",
             daemon=True,
         )
@@ -1021,6 +1204,7 @@ class Executor:
             timeout: seconds; the executor's default when ``None``.
 
         Raises:
+            BadParameterError: a graph name is not an absolute IRI.
             QuerySyntaxError: the query does not parse (with line and column).
             QueryTimeoutError: the query ran past the timeout and was stopped.
             UnknownFormatError: the result cannot be written in an accepted format.
@@ -1028,6 +1212,10 @@ class Executor:
         """
         if bindings:
             text = with_values(text, bindings)
+        for what, graphs in (("default-graph-uri", default_graphs),
+                             ("named-graph-uri", named_graphs)):
+            for graph in graphs or ():
+                _check_graph_name(graph, what)
         task = _Task(
             kind="query",
             text=text,
@@ -1037,6 +1225,7 @@ class Executor:
             result_format=result_format,
             graph_format=graph_format,
             max_rows=self.max_rows if max_rows is True else (max_rows or None),
+            max_bytes=self.max_query_bytes,
         )
         return self._run(task, timeout=self.timeout if timeout is None else timeout)
 
@@ -1064,17 +1253,37 @@ class Executor:
         return result.table
 
     def update(
-        self, text: str, *, base_iri: str | None = None, timeout: float | None = None
+        self,
+        text: str,
+        *,
+        base_iri: str | None = None,
+        using: list[str] | None = None,
+        using_named: list[str] | None = None,
+        timeout: float | None = None,
     ) -> None:
         """Run a SPARQL Update on the single writer (one transaction).
 
+        ``using`` / ``using_named`` are the protocol's ``using-graph-uri`` and
+        ``using-named-graph-uri`` (see :func:`add_using`), applied by the writer.
+
         Raises:
+            BadParameterError: the update is too deep or has its own ``USING`` beside
+                the protocol's.
+            ForbiddenError: it tried to reach the network (``LOAD``, a ``SERVICE``
+                outside the allow-list).
             QuerySyntaxError: the update does not parse.
             QueryTimeoutError: it ran past the timeout; the writer process was killed
                 and nothing was written (in-process writers cannot be stopped).
             StoreError: the store cannot be opened for writing (e.g. a build holds it).
         """
-        task = _Task(kind="update", text=text, base_iri=base_iri)
+        task = _Task(
+            kind="update",
+            text=text,
+            base_iri=base_iri,
+            using=tuple(using or ()),
+            using_named=tuple(using_named or ()),
+            max_bytes=self.max_query_bytes,
+        )
         limit = self.timeout if timeout is None else timeout
         with self._write_lock:
             if self._local_writer is not None:
@@ -1184,10 +1393,14 @@ class Executor:
             raise StoreError("the writer process stopped unexpectedly") from exc
         self._unwrap(reply, task.text)
 
+    def _local_runner(self) -> QueryRunner:
+        with self._lock:
+            if self._threads is None:
+                self._threads = QueryRunner(self.workers, allowlist=self.service_allowlist)
+            return self._threads
+
     def _run_local(self, store: ox.Store, task: _Task, timeout: float) -> QueryResult:
-        if self._threads is None:
-            self._threads = ThreadPoolExecutor(self.workers, thread_name_prefix="sparql")
-        future = self._threads.submit(run_task, store, task, self._prefixes)
+        future = self._local_runner().submit(store, task, self._prefixes)
         try:
             return future.result(timeout=timeout)
         except FutureTimeout:

@@ -78,6 +78,14 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Endpoints a SPARQL SERVICE clause may call (JSON list); empty = none.",
     )
+    max_query_bytes: int = Field(
+        default=1_000_000,
+        ge=1,
+        description=(
+            "Largest request body (a query, an update, a graph) and query text the "
+            "server accepts, in bytes; larger ones are refused with HTTP 413."
+        ),
+    )
     cors_origins: list[str] = Field(
         default_factory=list,
         description="Origins allowed by CORS (JSON list, e.g. [\"*\"]); empty = no CORS.",

@@ -4,12 +4,15 @@
 #   - Chromium for the browser test (driven by Playwright through executable_path,
 #     never `playwright install`);
 #   - jemalloc, which the SPARQL query workers preload when present (0-7 % faster
-#     queries at 1M triples; MANDATEGRAPH_WORKER_ALLOCATOR).
+#     queries at 1M triples; MANDATEGRAPH_WORKER_ALLOCATOR);
+#   - libseccomp2, with which the query threads switch their network off (SERVICE
+#     and LOAD reach no host); Debian ships it in its base system.
 set -euo pipefail
 need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 ls /usr/lib/*/libjemalloc.so.2 >/dev/null 2>&1 || need+=(libjemalloc2)
+ls /usr/lib/*/libseccomp.so.2 >/dev/null 2>&1 || need+=(libseccomp2)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "missing system packages: ${need[*]} (run as root or install them)" >&2
