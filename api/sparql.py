@@ -147,6 +147,7 @@ async def start_executor(app: FastAPI, store: Store, settings: Settings) -> None
         allocator=settings.worker_allocator,
         service_allowlist=tuple(settings.service_allowlist),
         max_query_bytes=settings.max_query_bytes,
+        max_workers=settings.query_workers_max,
     )
     await anyio.to_thread.run_sync(executor.start)
     app.state.executor = executor

@@ -955,6 +955,7 @@ class Executor:
         allocator: str | None = "auto",
         service_allowlist: tuple[str, ...] | list[str] = (),
         max_query_bytes: int | None = None,
+        max_workers: int | None = None,
         local_store: ox.Store | None = None,
         local_writer: ox.Store | None = None,
     ) -> None:
@@ -971,6 +972,8 @@ class Executor:
             service_allowlist: endpoints a ``SERVICE`` may reach; empty: the query
                 threads have no network at all (see :mod:`graph.sandbox`).
             max_query_bytes: longest query or update text (``None``: no limit).
+            max_workers: how far the pool of an on-disk store may grow while every
+                worker is busy (``None``: ``workers``); see :meth:`_grow`.
             local_store: run queries in-process on this store (``memory`` stores).
             local_writer: run updates in-process on this read-write store.
         """
@@ -985,6 +988,12 @@ class Executor:
         self.allocator = None if local_store is not None else resolve_allocator(allocator)
         self._mode = "memory" if self.serve_from_memory else "disk"
         self.service_allowlist = tuple(service_allowlist)
+        # growing means opening the store once more: cheap on disk, a whole copy in memory
+        self.max_workers = (
+            self.workers if self.serve_from_memory else max(self.workers, max_workers or 0)
+        )
+        self._extra = 0
+        self._growing = False
         self.max_query_bytes = max_query_bytes
         self._prefixes = dict(PREFIXES)
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -1319,18 +1328,66 @@ class Executor:
                     self._cache_bytes -= len(dropped.body)
         return result
 
+    def _grow(self) -> None:
+        """Start one more worker (beyond ``workers``, up to ``max_workers``).
+
+        Called when a query finds every worker busy: long queries then cannot starve
+        the short ones, which get a fresh worker instead of waiting out the timeout
+        (the CPU is shared, but a query of milliseconds stays one). One worker starts
+        at a time; extra workers leave again when enough are idle (:meth:`_release`).
+        """
+        with self._lock:
+            if self._growing or self._closed or self.workers + self._extra >= self.max_workers:
+                return
+            self._growing = True
+            self._extra += 1
+
+        def run() -> None:
+            try:
+                worker = self._launch(self._mode, self._generation)
+                self._await_ready(worker)
+            except Exception:
+                log.exception("cannot start an extra query worker")
+                with self._lock:
+                    self._extra -= 1
+                return
+            finally:
+                with self._lock:
+                    self._growing = False
+            if self._closed:
+                worker.stop()
+            else:
+                self._idle.put(worker)
+
+        threading.Thread(target=run, name="sparql-worker-grow", daemon=True).start()
+
+    def _release(self, worker: _Worker) -> None:
+        """Give a worker back to the pool, or stop it if it is extra and not needed."""
+        with self._lock:
+            retire = self._extra > 0 and self._idle.qsize() >= self.workers
+            if retire:
+                self._extra -= 1
+        if retire:
+            worker.stop()
+        else:
+            self._idle.put(worker)
+
     def _acquire(self, deadline: float) -> _Worker:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise QueryTimeoutError(
-                    f"all {self.workers} query workers stayed busy past the timeout; "
-                    "try again later"
+                    f"all {self.workers + self._extra} query workers stayed busy past the "
+                    "timeout; try again later"
                 )
             try:
-                worker = self._idle.get(timeout=remaining)
+                worker = self._idle.get_nowait()
             except queue.Empty:
-                continue
+                self._grow()
+                try:  # short waits: the pool may grow again while this one waits
+                    worker = self._idle.get(timeout=min(remaining, 0.05))
+                except queue.Empty:
+                    continue
             if not worker.alive():
                 worker.kill()
                 self._replace_later()
@@ -1360,7 +1417,7 @@ class Executor:
             raise StoreError("the query worker stopped unexpectedly; try again") from exc
         if worker.mode == "disk":
             worker.generation = task.generation
-        self._idle.put(worker)
+        self._release(worker)
         return self._unwrap(reply, task.text), worker.generation
 
     def _run_writer(self, task: _Task, timeout: float) -> None:

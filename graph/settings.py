@@ -46,6 +46,15 @@ class Settings(BaseSettings):
         default=2,
         description="Worker processes that run SPARQL queries for the HTTP server.",
     )
+    query_workers_max: int = Field(
+        default=8,
+        ge=1,
+        description=(
+            "How many query workers the pool may grow to while all are busy, so that "
+            "slow queries cannot starve quick ones (on-disk store only; extra workers "
+            "leave when idle)."
+        ),
+    )
     serve_from_memory: bool = Field(
         default=False,
         description=(
@@ -97,6 +106,16 @@ class Settings(BaseSettings):
     reason: bool = Field(
         default=True,
         description="Run the HermiT reasoner at build time and store inferred class memberships.",
+    )
+    max_document_bytes: int = Field(
+        default=5_000_000,
+        ge=0,
+        description=(
+            "Largest document 'build' and 'ingest' accept, in bytes (5 MB): a text file's "
+            "size, or the UTF-8 size of the text read from a PDF or DOCX; a larger one is "
+            "refused unread (exit 3). Each MB of text costs about a minute and 1.5 GB to "
+            "ingest. 0 = no limit."
+        ),
     )
 
 
