@@ -33,6 +33,8 @@ from starlette.routing import Match
 
 from api.rest import (
     ID_BASE,
+    MAX_LIMIT,
+    MAX_OFFSET,
     ActivityFilters,
     Reader,
     SpanInfo,
@@ -223,22 +225,21 @@ def query_text(request: Request, name: str) -> str | None:
     return value or None
 
 
-def query_int(request: Request, name: str, *, default: int | None = None,
-              low: int = 0, high: int | None = None) -> int | None:
-    """An integer from the query string.
+def query_int(request: Request, name: str, *, low: int, high: int,
+              default: int | None = None) -> int | None:
+    """An integer from the query string, from ``low`` to ``high``.
 
     Raises:
-        BadParameterError: not a whole number, or out of range.
+        BadParameterError: not a whole number, or out of range (the message names both).
     """
     value = query_text(request, name)
     if value is None:
         return default
-    if not re.fullmatch(r"-?\d{1,9}", value):
-        raise BadParameterError(f"{name} must be a whole number, got {value!r}")
-    number = int(value)
-    if number < low or (high is not None and number > high):
-        raise BadParameterError(f"{name} must be between {low} and {high}, got {number}")
-    return number
+    if not re.fullmatch(r"-?\d{1,20}", value) or not low <= int(value) <= high:
+        raise BadParameterError(
+            f"{name} must be a whole number between {low} and {high}, got {value!r}"
+        )
+    return int(value)
 
 
 def query_bool(request: Request, name: str) -> bool | None:
@@ -258,9 +259,9 @@ def query_bool(request: Request, name: str) -> bool | None:
 
 
 def paging(request: Request) -> tuple[int, int]:
-    """``limit`` (1-500, default 50) and ``offset`` from the query string."""
-    limit = query_int(request, "limit", default=50, low=1, high=500)
-    offset = query_int(request, "offset", default=0)
+    """``limit`` (1-500, default 50) and ``offset`` (0-10000000) from the query string."""
+    limit = query_int(request, "limit", default=50, low=1, high=MAX_LIMIT)
+    offset = query_int(request, "offset", default=0, low=0, high=MAX_OFFSET)
     return limit or 50, offset or 0
 
 

@@ -14,6 +14,7 @@ Oxigraph pattern look-ups (:class:`Reader`), which cost an index probe each.
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,14 +22,14 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import pyoxigraph as ox
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Identifier
 
+from api.openapi import errors
 from graph.errors import BadParameterError, NotFoundError
 from graph.store import Store
 from ontology.namespaces import (
@@ -48,7 +49,11 @@ RESOLUTION_BASE = ID_BASE + "resolution/"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SWAGGER_DIR = STATIC_DIR / "vendor" / "swagger-ui"
 
+#: Paging bounds: a page holds at most MAX_LIMIT items, and starts at most MAX_OFFSET in.
 MAX_LIMIT = 500
+MAX_OFFSET = 10_000_000
+#: Years an activity filter takes.
+MIN_YEAR, MAX_YEAR = 1, 9999
 
 #: Roles an actor plays in an activity: predicate -> role name.
 ROLES: dict[str, str] = {
@@ -67,9 +72,19 @@ _NOT_KINDS = {
     str(MG.FundedActivity),
 }
 
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,199}$")
-_STATUSES = ("planned", "ongoing", "completed")
+# The same patterns check values here and are published in the OpenAPI document, so what
+# the document calls valid is what is accepted (full matches: no trailing newline).
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,199}$"
+MANDATE_PATTERN = (
+    rf"^(?:{re.escape(ID_BASE + 'resolution/')})?([a-z0-9][a-z0-9._-]{{0,199}})/([0-9A-Za-z.]+)$"
+)
+_CODE = re.compile(CODE_PATTERN)
+_SLUG = re.compile(SLUG_PATTERN)
+_MANDATE = re.compile(MANDATE_PATTERN)
+Status = typing.Literal["planned", "ongoing", "completed"]
+ActorKind = typing.Literal["oas-body", "partner"]
+_STATUSES: tuple[str, ...] = typing.get_args(Status)
 
 
 # -- reading the graph -----------------------------------------------------------------
@@ -341,7 +356,7 @@ def check_code(value: str, what: str) -> str:
     Raises:
         BadParameterError: it holds characters no code has.
     """
-    if not _CODE.match(value):
+    if not _CODE.fullmatch(value):
         raise BadParameterError(f"{what} must be a code like CICTE, JAM or border-control, "
                                 f"got {value!r}")
     return value
@@ -353,7 +368,7 @@ def check_slug(value: str, what: str) -> str:
     Raises:
         NotFoundError: it cannot name anything in the graph.
     """
-    if not _SLUG.match(value):
+    if not _SLUG.fullmatch(value):
         raise NotFoundError(f"no {what} {value!r}")
     return value
 
@@ -382,13 +397,12 @@ def paragraph_ref_iri(value: str) -> URIRef:
     Raises:
         BadParameterError: neither.
     """
-    if value.startswith(RESOLUTION_BASE):
-        value = value[len(RESOLUTION_BASE):]
-    slug, _, number = value.partition("/")
-    if not _SLUG.match(slug) or not re.fullmatch(r"[0-9a-z.]+", number.lower()):
+    found = _MANDATE.fullmatch(value)
+    if found is None:
         raise BadParameterError(
             f"mandate must look like ag-res-2485-xxxix-o-09/5.b, got {value!r}"
         )
+    slug, number = found.groups()
     return URIRef(f"{RESOLUTION_BASE}{slug}/{number.lower()}")
 
 
@@ -976,8 +990,13 @@ def get_activity(reader: Reader, iri: str) -> ActivityDetail:
 
 router = APIRouter(prefix="/api", tags=["JSON API"])
 
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (at most {MAX_LIMIT}).")]
-Offset = Annotated[int, Query(ge=0, description="How many items to skip.")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (1 to {MAX_LIMIT}).")]
+Offset = Annotated[int, Query(
+    ge=0, le=MAX_OFFSET, description=f"How many items to skip (0 to {MAX_OFFSET})."
+)]
+#: What a list answers besides its page, and what a look-up by id answers.
+LIST_ERRORS = errors(400)
+ONE_ERRORS = errors(404)
 
 
 def reader_for(request: Request) -> Reader:
@@ -985,13 +1004,15 @@ def reader_for(request: Request) -> Reader:
     return Reader(request.app.state.store)
 
 
-@router.get("/resolutions", response_model=Page[ResolutionOut], summary="Resolutions")
+@router.get("/resolutions", response_model=Page[ResolutionOut], summary="Resolutions",
+            responses=LIST_ERRORS)
 def api_resolutions(request: Request, limit: Limit = 50, offset: Offset = 0) -> Page[ResolutionOut]:
     """General Assembly resolutions, with how many of their paragraphs the graph knows."""
     return list_resolutions(reader_for(request), limit=limit, offset=offset)
 
 
-@router.get("/resolutions/{id}", response_model=ResolutionDetail, summary="One resolution")
+@router.get("/resolutions/{id}", response_model=ResolutionDetail, summary="One resolution",
+            responses=ONE_ERRORS)
 def api_resolution(request: Request, id: str) -> ResolutionDetail:
     """One resolution with its operative paragraphs."""
     reader = reader_for(request)
@@ -1006,11 +1027,13 @@ def api_resolution(request: Request, id: str) -> ResolutionDetail:
     )
 
 
-@router.get("/paragraphs", response_model=Page[ParagraphOut], summary="Mandates")
+@router.get("/paragraphs", response_model=Page[ParagraphOut], summary="Mandates",
+            responses=errors(400, 404))
 def api_paragraphs(
     request: Request,
     resolution: Annotated[str | None, Query(
-        description="Resolution id (ag-res-2485-xxxix-o-09) or symbol (AG/RES. 2485 (XXXIX-O/09))"
+        description="Resolution id (ag-res-2485-xxxix-o-09) or symbol (AG/RES. 2485 (XXXIX-O/09)); "
+        "404 when an id cannot name a resolution"
     )] = None,
     has_activity: Annotated[bool | None, Query(
         description="true: implemented by some activity; false: the compliance gap"
@@ -1023,22 +1046,32 @@ def api_paragraphs(
                            has_activity=has_activity, limit=limit, offset=offset)
 
 
-@router.get("/activities", response_model=Page[ActivityOut], summary="Activities")
+@router.get("/activities", response_model=Page[ActivityOut], summary="Activities",
+            responses=errors(400, 404))
 def api_activities(
     request: Request,
-    theme: Annotated[str | None, Query(description="Theme key, e.g. border-control")] = None,
-    year: Annotated[int | None, Query(description="A year the activity ran, e.g. 2010")] = None,
+    theme: Annotated[str | None, Query(
+        pattern=CODE_PATTERN, description="Theme key, e.g. border-control"
+    )] = None,
+    year: Annotated[int | None, Query(
+        ge=MIN_YEAR, le=MAX_YEAR, description="A year the activity ran, e.g. 2010"
+    )] = None,
     state: Annotated[str | None, Query(
-        description="Beneficiary state, ISO alpha-3, e.g. JAM"
+        pattern=CODE_PATTERN, description="Beneficiary state, ISO alpha-3, e.g. JAM"
     )] = None,
     actor: Annotated[str | None, Query(
-        description="Organization key or state code in any role, e.g. CICTE"
+        pattern=CODE_PATTERN, description="Organization key or state code in any role, e.g. CICTE"
     )] = None,
-    status: Annotated[str | None, Query(description="planned, ongoing or completed")] = None,
+    status: Annotated[Status | None, Query(
+        description="planned, ongoing or completed"
+    )] = None,
     mandate: Annotated[str | None, Query(
-        description="Paragraph implemented, e.g. ag-res-2485-xxxix-o-09/5.b"
+        pattern=MANDATE_PATTERN,
+        description="Paragraph implemented, e.g. ag-res-2485-xxxix-o-09/5.b, or its IRI",
     )] = None,
-    document: Annotated[str | None, Query(description="Slug of the reporting document")] = None,
+    document: Annotated[str | None, Query(
+        description="Slug of the reporting document; 404 when it cannot name a document"
+    )] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[ActivityOut]:
@@ -1048,7 +1081,8 @@ def api_activities(
     return list_activities(reader_for(request), filters, limit=limit, offset=offset)
 
 
-@router.get("/activities/{id:path}", response_model=ActivityDetail, summary="One activity")
+@router.get("/activities/{id:path}", response_model=ActivityDetail, summary="One activity",
+            responses=ONE_ERRORS)
 def api_activity(request: Request, id: str) -> ActivityDetail:
     """One activity, with every fact and the sentence it was read from."""
     slug, _, local = id.partition("/")
@@ -1057,10 +1091,13 @@ def api_activity(request: Request, id: str) -> ActivityDetail:
     return get_activity(reader_for(request), str(activity_iri(slug, local)))
 
 
-@router.get("/actors", response_model=Page[ActorOut], summary="Actors (organizations)")
+@router.get("/actors", response_model=Page[ActorOut], summary="Actors (organizations)",
+            responses=LIST_ERRORS)
 def api_actors(
     request: Request,
-    kind: Annotated[str | None, Query(description="oas-body or partner")] = None,
+    kind: Annotated[ActorKind | None, Query(
+        description="oas-body or partner"
+    )] = None,
     has_activity: Annotated[bool | None, Query(description="only those taking part")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -1070,12 +1107,13 @@ def api_actors(
                        limit=limit, offset=offset)
 
 
-@router.get("/actors/{code}", response_model=ActorDetail, summary="One actor")
+@router.get("/actors/{code}", response_model=ActorDetail, summary="One actor",
+            responses=ONE_ERRORS)
 def api_actor(request: Request, code: str) -> ActorDetail:
     """One organization with its activities by role and its partners."""
     reader = reader_for(request)
-    iri = str(org_iri(check_code(code, "actor")))
-    if not reader.exists(iri) or not reader.is_a(iri, MG.Organization):
+    iri = str(org_iri(code)) if _CODE.fullmatch(code) else ""
+    if not iri or not reader.exists(iri) or not reader.is_a(iri, MG.Organization):
         raise NotFoundError(f"no organization with code {code!r}")
     roles = activities_by_role(reader, iri)
     return ActorDetail(
@@ -1091,7 +1129,8 @@ def api_actor(request: Request, code: str) -> ActorDetail:
     )
 
 
-@router.get("/states", response_model=Page[StateOut], summary="States")
+@router.get("/states", response_model=Page[StateOut], summary="States",
+            responses=LIST_ERRORS)
 def api_states(
     request: Request,
     member: Annotated[bool | None, Query(
@@ -1108,12 +1147,13 @@ def api_states(
                        limit=limit, offset=offset)
 
 
-@router.get("/states/{code}", response_model=StateDetail, summary="One state")
+@router.get("/states/{code}", response_model=StateDetail, summary="One state",
+            responses=ONE_ERRORS)
 def api_state(request: Request, code: str) -> StateDetail:
     """One state with the activities benefiting it and those its government took part in."""
     reader = reader_for(request)
-    iri = str(state_iri(check_code(code, "state")))
-    if not reader.exists(iri) or not reader.is_a(iri, MG.State):
+    iri = str(state_iri(code)) if _CODE.fullmatch(code) else ""
+    if not iri or not reader.exists(iri) or not reader.is_a(iri, MG.State):
         raise NotFoundError(f"no state with code {code!r}")
     beneficiary = sorted(refs(reader, reader.subjects(MG.beneficiary, iri)),
                          key=lambda r: natural_key(r.id))
@@ -1129,13 +1169,15 @@ def api_state(request: Request, code: str) -> StateDetail:
     )
 
 
-@router.get("/documents", response_model=Page[DocumentOut], summary="Documents")
+@router.get("/documents", response_model=Page[DocumentOut], summary="Documents",
+            responses=LIST_ERRORS)
 def api_documents(request: Request, limit: Limit = 50, offset: Offset = 0) -> Page[DocumentOut]:
     """The documents the graph was read from."""
     return list_documents(reader_for(request), limit=limit, offset=offset)
 
 
-@router.get("/documents/{slug}", response_model=DocumentDetail, summary="One document")
+@router.get("/documents/{slug}", response_model=DocumentDetail, summary="One document",
+            responses=ONE_ERRORS)
 def api_document(request: Request, slug: str) -> DocumentDetail:
     """One document with the activities it reports and the mandates it cites."""
     reader = reader_for(request)
@@ -1182,22 +1224,9 @@ def api_docs(request: Request) -> HTMLResponse:
     )
 
 
-async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-    """A query value of the wrong type (``limit=abc``) as a bad parameter, in our shape."""
-    from api.pages import error_response
-
-    problems = "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg', '')}"
-        for e in exc.errors()
-    )
-    return error_response(request, BadParameterError(problems or "invalid request"))
-
-
 def setup(app: FastAPI) -> None:
     """Add the JSON API, and serve ``/docs`` from local assets instead of a CDN."""
     app.include_router(router)
-    # FastAPI answers a mistyped value 422 {"detail": [...]}: answer it like our other errors
-    app.add_exception_handler(RequestValidationError, invalid_request)  # type: ignore[arg-type]
     # FastAPI's own /docs and /redoc pages load their scripts from a CDN: replace them
     app.router.routes[:] = [
         route for route in app.router.routes
