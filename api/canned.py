@@ -9,19 +9,25 @@ Parameters come from the query string (``?state=JAM``) and are bound by the cata
 (:meth:`queries.catalog.CannedQuery.sparql`: an engine-side ``VALUES`` block of RDF
 terms), never pasted into the query. Queries run on the app's executor when there is
 one (:mod:`graph.executor`: worker processes, timeout, row cap), else on the store.
+
+As grlc does, the OpenAPI document has one operation per query, with the query's own
+parameters and the patterns the catalogue checks them with.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 
+from api.openapi import HTML, SPARQL_JSON, TRUNCATED, errors, html_too, media, text
 from api.pages import negotiate, render
 from graph.errors import BadParameterError, MandategraphError, UnknownFormatError
 from graph.results import Table, serialize, to_table
-from queries.catalog import CannedQuery, get_query, load_catalog
+from queries.catalog import PARAM_PATTERNS, CannedQuery, Param, get_query, load_catalog
 
 #: Formats of a canned query's results, by ``?format=`` name.
 FORMATS: dict[str, str] = {
@@ -37,6 +43,63 @@ SPARQL_FORMATS = {"srj": "json", "srx": "xml", "csv": "csv", "tsv": "tsv"}
 TRUNCATED_HEADER = "X-Mandategraph-Truncated"
 
 router = APIRouter(tags=["canned queries"])
+
+
+class ParamInfo(BaseModel):
+    """A parameter of a canned query."""
+
+    name: str
+    type: str = Field(description="code, state, string, integer, year or iri")
+    default: str | None
+    description: str
+
+
+class QueryInfo(BaseModel):
+    """A canned query as ``/queries`` lists it."""
+
+    name: str
+    summary: str
+    description: str
+    tags: list[str]
+    params: list[ParamInfo]
+    columns: list[str]
+    url: str = Field(description="Where to run it.")
+
+
+class TableOut(BaseModel):
+    """A canned query's results as plain JSON rows (``?format=json``)."""
+
+    columns: list[str]
+    rows: list[dict[str, str | None]] = Field(description="column -> value, null when unbound")
+    truncated: bool = Field(description="Rows were cut at MANDATEGRAPH_MAX_ROWS.")
+
+
+def format_param(formats: list[str]) -> dict[str, Any]:
+    """The ``format`` query parameter, for the OpenAPI document."""
+    return {
+        "name": "format", "in": "query", "required": False,
+        "description": "The format of the answer; without it (or empty), the Accept header "
+        "chooses.",
+        "schema": {"type": "string", "enum": [*formats, ""]},
+    }
+
+
+def param_schema(param: Param) -> dict[str, Any]:
+    """A canned query's parameter for the OpenAPI document, checked as the catalogue does.
+
+    An empty value means the declared default; spaces around a value are dropped.
+    """
+    pattern = PARAM_PATTERNS.get(param.type)
+    schema: dict[str, Any] = {"type": "string"}
+    if pattern is not None:
+        schema["pattern"] = f"^(?: *{pattern} *)?$"
+    if param.default is not None:
+        schema["default"] = param.default
+    return {
+        "name": param.name, "in": "query", "required": False,
+        "description": f"{param.description} ({param.type})".strip(),
+        "schema": schema,
+    }
 
 
 def choose_format(request: Request, allowed: list[str]) -> str:
@@ -120,7 +183,11 @@ def cells(table: Table) -> list[list[dict[str, str | None]]]:
     return out
 
 
-@router.get("/queries", summary="The canned queries")
+@router.get(
+    "/queries", summary="The canned queries", response_model=list[QueryInfo],
+    responses={**html_too("The list as a page."), **errors(406)},
+    openapi_extra={"parameters": [format_param(["html", "json"])]},
+)
 def list_queries(request: Request) -> Response:
     """The canned queries: name, summary, parameters and link (HTML or JSON)."""
     catalog = load_catalog()
@@ -130,7 +197,7 @@ def list_queries(request: Request) -> Response:
                                             "queries": list(catalog.values())})
 
 
-@router.get("/queries/{name}", summary="Run a canned query")
+@router.get("/queries/{name}", summary="Run a canned query", include_in_schema=False)
 def run_canned(request: Request, name: str) -> Response:
     """One canned query: its text, a form for its parameters, and its results.
 
@@ -191,7 +258,46 @@ def _page(
     }
 
 
+#: What running a canned query answers, by ``?format=`` or ``Accept``.
+RESULTS = {
+    200: {
+        "model": TableOut,
+        "description": "The results: a page with the form, JSON rows, or a SPARQL results "
+        "format.",
+        "headers": TRUNCATED,
+        "content": {
+            HTML: text("The query, its form and its results, as a page."),
+            **media([FORMATS["srj"]], SPARQL_JSON),
+            **media([FORMATS[f] for f in ("srx", "csv", "tsv")]),
+        },
+    },
+    **errors(400, 406),
+}
+
+
+def query_router(catalog: dict[str, CannedQuery]) -> APIRouter:
+    """One documented route per canned query (as grlc does), with its own parameters."""
+    routes = APIRouter(tags=["canned queries"])
+    for name, query in catalog.items():
+        routes.add_api_route(
+            f"/queries/{name}", _runner(name), methods=["GET"], name=f"query_{name}",
+            summary=query.summary, description=query.description or query.summary,
+            response_model=None, responses=RESULTS,
+            openapi_extra={"parameters": [*(param_schema(p) for p in query.params),
+                                          format_param(list(FORMATS))]},
+        )
+    return routes
+
+
+def _runner(name: str) -> Callable[[Request], Response]:
+    def run(request: Request) -> Response:
+        return run_canned(request, name)
+
+    return run
+
+
 def setup(app: FastAPI) -> None:
-    """Add the canned-query routes."""
+    """Add the canned-query routes: one per query of the catalogue, then any name."""
+    app.include_router(query_router(load_catalog()))
     app.include_router(router)
 

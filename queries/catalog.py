@@ -43,6 +43,23 @@ QUERIES_DIR = Path(__file__).resolve().parent
 #: Parameter types and how a text value becomes an RDF term.
 PARAM_TYPES = ("code", "state", "string", "integer", "year", "iri")
 
+#: What a value of each type looks like (spaces around it are dropped). The HTTP API
+#: publishes these patterns, so what its document calls valid is what is accepted.
+PARAM_PATTERNS: dict[str, str] = {
+    "integer": r"-?[0-9]+",
+    "year": r"-?[0-9]+",
+    "iri": r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|\\^`]+',
+    "state": r"[A-Za-z]{3}",
+    "code": r"[A-Za-z0-9][A-Za-z0-9./ ()-]*",
+}
+_WHAT = {
+    "integer": "a whole number",
+    "year": "a whole number",
+    "iri": "an IRI",
+    "state": "an ISO 3166-1 alpha-3 code",
+    "code": "a code",
+}
+
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -61,27 +78,18 @@ class Param:
         Raises:
             BadParameterError: the value does not fit the parameter's type.
         """
-        text = value.strip()
+        text = value.strip(" ")
+        pattern = PARAM_PATTERNS.get(self.type)
+        if pattern is not None and not re.fullmatch(pattern, text):
+            raise BadParameterError(
+                f"parameter {self.name!r} must be {_WHAT[self.type]}, got {value!r}"
+            )
         if self.type in ("integer", "year"):
-            if not re.fullmatch(r"-?\d+", text):
-                raise BadParameterError(
-                    f"parameter {self.name!r} must be a whole number, got {value!r}"
-                )
             return Literal(int(text), datatype=XSD.integer)
         if self.type == "iri":
-            if not re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]+", text, re.IGNORECASE):
-                raise BadParameterError(f"parameter {self.name!r} must be an IRI, got {value!r}")
             return URIRef(text)
         if self.type == "state":
-            if not re.fullmatch(r"[A-Za-z]{3}", text):
-                raise BadParameterError(
-                    f"parameter {self.name!r} must be an ISO 3166-1 alpha-3 code, got {value!r}"
-                )
             return Literal(text.upper())
-        if self.type == "code":
-            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9./ ()-]*", text):
-                raise BadParameterError(f"parameter {self.name!r} must be a code, got {value!r}")
-            return Literal(text)
         return Literal(text)
 
 
