@@ -203,9 +203,12 @@ def ingest(
         raise BadParameterError(f"--lang must be fr, en or es, not {lang!r}")
     if kind is not None and kind not in ("report", "resolution"):
         raise BadParameterError(f"--kind must be report or resolution, not {kind!r}")
+    from graph.readers import check_size
+
     for path in files:
         if not path.is_file():
             raise DocumentError(f"no such file: {path}")
+        check_size(path)  # every file, before the store is opened: nothing is written
     settings = get_settings()
     with open_store(write=True) as store:
         if not store.graphs():

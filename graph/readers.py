@@ -8,10 +8,22 @@ is normalized in place.
 An optional metadata sidecar ``<stem>.yaml`` beside the file (see
 ``corpus/*.yaml``) gives the title, kind, language, publisher, year, symbol and slug;
 what it does not give is detected from the text.
+
+Two guards keep a bad file from costing more than it is worth:
+
+* **Size.** A document larger than ``MANDATEGRAPH_MAX_DOCUMENT_BYTES`` is refused
+  (:class:`~graph.errors.DocumentError`) before its text is read: extraction, the
+  SHACL check and the reasoner cost seconds and hundreds of megabytes per megabyte
+  of text (``benchmarks/bench_docsize.py``).
+* **Encoding.** Text is UTF-8. A few invalid bytes in an otherwise UTF-8 file are
+  replaced one by one by U+FFFD, every other character kept exactly, and a warning
+  names their offsets. Only a file whose non-ASCII bytes are mostly not UTF-8 (a
+  legacy cp1252 / Latin-1 file) is decoded as cp1252 as a whole, with a warning.
 """
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 import zipfile
@@ -23,6 +35,7 @@ from typing import Any
 import yaml
 
 from graph.errors import DocumentError
+from graph.settings import get_settings
 from ontology.namespaces import slugify
 
 log = logging.getLogger(__name__)
@@ -59,6 +72,14 @@ _OPERATIVE_WORD = re.compile(
 )
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _SIDECAR_KEYS = ("title", "kind", "language", "publisher", "year", "symbol", "slug")
+#: The setting that bounds a document's size, named in the error a larger one gets.
+SIZE_SETTING = "MANDATEGRAPH_MAX_DOCUMENT_BYTES"
+#: Suffixes read as text (anything but PDF and DOCX), whose file size is their text's.
+_BINARY_FORMATS = (".pdf", ".docx")
+# What "surrogateescape" makes of each byte that is not UTF-8: U+DC80..U+DCFF.
+_ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]")
+# How many offsets a warning lists before "and N more".
+_LISTED_OFFSETS = 10
 
 
 @dataclass
@@ -76,7 +97,8 @@ class Document:
         year: the year it covers or was adopted, when known.
         symbol: a resolution's normalized symbol, when known.
         metadata: the whole sidecar, as read.
-        warnings: things a human may want to know (fallback decoding, guesses).
+        warnings: things a human may want to know (bytes replaced, fallback
+            decoding, guesses).
     """
 
     slug: str
@@ -93,7 +115,11 @@ class Document:
 
 
 def read_document(
-    path: str | Path, *, lang: str | None = None, kind: str | None = None
+    path: str | Path,
+    *,
+    lang: str | None = None,
+    kind: str | None = None,
+    max_bytes: int | None = None,
 ) -> Document:
     """Read one document file.
 
@@ -101,15 +127,19 @@ def read_document(
         path: a ``.txt``, ``.md``, ``.pdf`` or ``.docx`` file.
         lang: force the language (``fr``, ``en``, ``es``) instead of detecting it.
         kind: force the kind (``report``, ``resolution``) instead of detecting it.
+        max_bytes: the largest document accepted (see :func:`check_size`); the
+            ``MANDATEGRAPH_MAX_DOCUMENT_BYTES`` setting when omitted, ``0`` = no limit.
 
     Returns:
-        The :class:`Document`, its text exactly as decoded.
+        The :class:`Document`, its text exactly as decoded (invalid UTF-8 bytes
+        replaced by U+FFFD, one each, and named in :attr:`Document.warnings`).
 
     Raises:
-        graph.errors.DocumentError: the file is missing, empty, binary, not
-            decodable, or an option has a value outside the known ones.
+        graph.errors.DocumentError: the file is missing, empty, binary, larger than
+            the limit, or an option has a value outside the known ones.
     """
     path = Path(path)
+    limit = _limit(max_bytes)
     if lang is not None and lang not in LANGUAGES:
         raise DocumentError(
             f"{path}: unknown language {lang!r} (use one of {', '.join(LANGUAGES)})"
@@ -121,11 +151,11 @@ def read_document(
     warnings: list[str] = []
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        text = _read_pdf(path)
+        text = _check_text_size(path, _read_pdf(path, limit), limit)
     elif suffix == ".docx":
-        text = _read_docx(path)
+        text = _check_text_size(path, _read_docx(path), limit)
     else:
-        text = _decode(path, path.read_bytes(), warnings)
+        text = _decode(path, _read_bytes(path, limit), warnings)
     if not text.strip():
         raise DocumentError(f"{path}: the document is empty")
     _reject_binary(path, text)
@@ -148,7 +178,7 @@ def read_document(
     slug = _meta_str(meta, "slug") or slugify(_stem(path))
     title = _meta_str(meta, "title") or _title_of(text, detected_kind)
     for warning in warnings:
-        log.warning("%s", warning)
+        log.warning("%s: %s", path, warning)
     return Document(
         slug=slug,
         path=path,
@@ -210,23 +240,128 @@ def detect_kind(text: str) -> str:
     return "report"
 
 
+def check_size(path: str | Path, *, max_bytes: int | None = None) -> None:
+    """Refuse a document file larger than the limit, without reading it.
+
+    A text or Markdown file is measured by its size on disk; a PDF or DOCX is
+    measured by the text read from it (:func:`read_document` checks that), since
+    its pictures cost nothing to extract.
+
+    Args:
+        path: the document file.
+        max_bytes: the limit in bytes; the ``MANDATEGRAPH_MAX_DOCUMENT_BYTES``
+            setting when omitted, ``0`` = no limit.
+
+    Raises:
+        graph.errors.DocumentError: the file is larger than the limit (or missing).
+    """
+    path = Path(path)
+    limit = _limit(max_bytes)
+    if not limit or path.suffix.lower() in _BINARY_FORMATS:
+        return
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read: {exc.strerror}") from exc
+    if size > limit:
+        raise _too_large(path, f"{size:,} bytes", limit)
+
+
+def _limit(max_bytes: int | None) -> int:
+    limit = get_settings().max_document_bytes if max_bytes is None else max_bytes
+    return max(limit, 0)
+
+
+def _too_large(path: Path, size: str, limit: int) -> DocumentError:
+    return DocumentError(
+        f"{path}: document too large: {size}, the limit is {limit:,} bytes "
+        f"(raise {SIZE_SETTING} to accept it)"
+    )
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    """The file's bytes, refused before reading when larger than ``limit`` (0 = none)."""
+    check_size(path, max_bytes=limit)
+    try:
+        with path.open("rb") as handle:
+            # A file that grows after stat(), or a FIFO / device whose size stat()
+            # does not tell, is never read past the limit either.
+            data = handle.read(limit + 1) if limit else handle.read()
+    except OSError as exc:
+        raise DocumentError(f"{path}: cannot read: {exc.strerror}") from exc
+    if limit and len(data) > limit:
+        raise _too_large(path, f"more than {limit:,} bytes", limit)
+    return data
+
+
+def _check_text_size(path: Path, text: str, limit: int) -> str:
+    """``text`` read from a PDF or DOCX, refused when its UTF-8 size passes ``limit``."""
+    if limit and len(text) > limit // 4:  # cheap test first: a character is 1-4 bytes
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > limit:
+            raise _too_large(path, f"{size:,} bytes of text", limit)
+    return text
+
+
 def _decode(path: Path, data: bytes, warnings: list[str]) -> str:
+    """The text of ``data``: UTF-8, invalid bytes replaced one by one; or cp1252.
+
+    A file is taken for a legacy 8-bit encoding (cp1252, else Latin-1) only when
+    it has more invalid UTF-8 bytes than valid non-ASCII UTF-8 characters: there,
+    the invalid bytes are its accented letters. Otherwise each invalid byte becomes
+    one U+FFFD and every other character is decoded exactly; the warning names the
+    bytes' offsets in the file and the replacements' offsets in the text.
+    """
     if not data.strip():
         raise DocumentError(f"{path}: the document is empty")
     if b"\x00" in data[:65536]:
         raise DocumentError(f"{path}: binary file (NUL bytes), not a text document")
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        first_bad = exc.start
-    for encoding in ("cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        warnings.append(f"{path.name}: not valid UTF-8 (byte {first_bad}); decoded as {encoding}")
-        return text
-    raise DocumentError(f"{path}: cannot decode the text")  # pragma: no cover (latin-1 decodes all)
+    except UnicodeDecodeError:
+        pass
+    # Each byte that is not UTF-8 becomes one lone surrogate U+DC80..U+DCFF (never
+    # produced by valid UTF-8), so the bad bytes can be counted and located.
+    escaped = data.decode("utf-8-sig", errors="surrogateescape")
+    bad = [match.start() for match in _ESCAPED_BYTE.finditer(escaped)]
+    non_ascii = len(escaped) - len(escaped.encode("ascii", errors="ignore"))
+    valid = non_ascii - len(bad)
+    if len(bad) > valid:
+        for encoding in ("cp1252", "latin-1"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            first = _byte_offsets(data, escaped, bad[:1])[0]
+            warnings.append(
+                f"not UTF-8 ({len(bad):,} invalid bytes, {valid:,} valid non-ASCII "
+                f"characters; first invalid byte at offset {first}); decoded as {encoding}"
+            )
+            return text
+        raise DocumentError(f"{path}: cannot decode the text")  # pragma: no cover
+    text = _ESCAPED_BYTE.sub("\ufffd", escaped)  # one character for one: offsets kept
+    shown = bad[:_LISTED_OFFSETS]
+    more = f" and {len(bad) - len(shown):,} more" if len(bad) > len(shown) else ""
+    plural = "" if len(bad) == 1 else "s"
+    warnings.append(
+        f"{len(bad):,} invalid UTF-8 byte{plural} replaced by U+FFFD, at byte offset{plural} "
+        f"{', '.join(map(str, _byte_offsets(data, escaped, shown)))}{more} "
+        f"(text offset{plural} {', '.join(map(str, shown))}{more})"
+    )
+    return text
+
+
+def _byte_offsets(data: bytes, escaped: str, positions: list[int]) -> list[int]:
+    """File offsets of the escaped bytes at ``positions`` (ascending) of ``escaped``."""
+    offsets = []
+    byte = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    previous = 0
+    for position in positions:
+        # everything before the bad byte re-encodes to exactly the bytes it came from
+        byte += len(escaped[previous:position].encode("utf-8", errors="surrogateescape"))
+        offsets.append(byte)
+        previous = position
+    return offsets
 
 
 def _reject_binary(path: Path, text: str) -> None:
@@ -239,7 +374,7 @@ def _reject_binary(path: Path, text: str) -> None:
         raise DocumentError(f"{path}: mostly non-text content, not a document")
 
 
-def _read_pdf(path: Path) -> str:
+def _read_pdf(path: Path, limit: int) -> str:
     try:
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
@@ -247,7 +382,16 @@ def _read_pdf(path: Path) -> str:
         raise DocumentError(f"{path}: reading PDF needs the 'pypdf' package") from exc
     try:
         reader = PdfReader(str(path))
-        return "\n\n".join((page.extract_text() or "") for page in reader.pages)
+        pages: list[str] = []
+        length = 0
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            length += len(text) + (2 if pages else 0)  # the "\n\n" joining pages
+            pages.append(text)
+            if limit and length > limit:
+                # stop reading pages: the text is over the limit in characters already
+                raise _too_large(path, f"more than {limit:,} bytes of text", limit)
+        return "\n\n".join(pages)
     except (PdfReadError, OSError, ValueError, KeyError, TypeError) as exc:
         # a damaged file surfaces as whichever lookup fails first in the parser
         raise DocumentError(f"{path}: not a readable PDF: {_one_line(exc)}") from exc

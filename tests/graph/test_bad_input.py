@@ -51,7 +51,7 @@ def test_ten_megabytes(tmp_path: Path) -> None:
     text = seed.read_text(encoding="utf-8")
     path = tmp_path / "big.txt"
     path.write_text(text * (10_000_000 // len(text) + 1), encoding="utf-8")
-    doc = read_document(path)
+    doc = read_document(path, max_bytes=0)  # over the default limit, on purpose
     graph = extract(doc, registry=load_registry())
     assert len(graph) > 0
 
