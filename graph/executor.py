@@ -838,6 +838,21 @@ class _Worker:
             self.conn.close()
 
 
+#: Seconds after which a running task counts as long (see ``Executor._run_in_worker``).
+LONG_AFTER = 0.5
+
+
+def _lower_priority(pid: int) -> None:
+    """Renice every thread of process ``pid`` to 19 (Linux niceness is per thread)."""
+    try:
+        threads = [int(name) for name in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        threads = [pid]
+    for thread in threads:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, thread, 19)
+
+
 #: The allocators ``auto`` looks for, in order (Debian's libjemalloc2, libmimalloc2.0).
 ALLOCATOR_CANDIDATES = ("libjemalloc.so.2", "libmimalloc.so.2")
 _LIBRARY_DIRS = (
@@ -994,6 +1009,11 @@ class Executor:
         )
         self._extra = 0
         self._growing = False
+        self._long = 0
+        self._waiting = 0
+        #: long tasks allowed at once (see :meth:`_run_in_worker`): room is left for
+        #: the quick ones
+        self.max_long = max(1, self.max_workers - self.workers, self.workers - 1)
         self.max_query_bytes = max_query_bytes
         self._prefixes = dict(PREFIXES)
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -1285,6 +1305,9 @@ class Executor:
                 and nothing was written (in-process writers cannot be stopped).
             StoreError: the store cannot be opened for writing (e.g. a build holds it).
         """
+        for what, graphs in (("using-graph-uri", using), ("using-named-graph-uri", using_named)):
+            for graph in graphs or ():
+                _check_graph_name(graph, what)  # they are written into the update's text
         task = _Task(
             kind="update",
             text=text,
@@ -1356,8 +1379,12 @@ class Executor:
                     self._growing = False
             if self._closed:
                 worker.stop()
-            else:
-                self._idle.put(worker)
+                return
+            self._idle.put(worker)
+            with self._lock:
+                more = self._waiting > self._idle.qsize()
+            if more:  # more queries wait than workers are free: one more
+                self._grow()
 
         threading.Thread(target=run, name="sparql-worker-grow", daemon=True).start()
 
@@ -1383,11 +1410,16 @@ class Executor:
             try:
                 worker = self._idle.get_nowait()
             except queue.Empty:
+                with self._lock:
+                    self._waiting += 1
                 self._grow()
-                try:  # short waits: the pool may grow again while this one waits
-                    worker = self._idle.get(timeout=min(remaining, 0.05))
+                try:  # one wait: waiters are served first come, first served
+                    worker = self._idle.get(timeout=remaining)
                 except queue.Empty:
                     continue
+                finally:
+                    with self._lock:
+                        self._waiting -= 1
             if not worker.alive():
                 worker.kill()
                 self._replace_later()
@@ -1398,26 +1430,63 @@ class Executor:
             return worker
 
     def _run_in_worker(self, task: _Task, timeout: float) -> tuple[QueryResult, int]:
+        """Send ``task`` to a worker and wait for its answer, at most until the deadline.
+
+        A task still running after :data:`LONG_AFTER` seconds is *long*: on an on-disk
+        store its worker's threads are reniced to 19, so quick queries on other workers
+        keep the CPU, and the worker is replaced afterwards (a process cannot raise its
+        priority back). At most ``max_long`` tasks may be long at once: one more is stopped at
+        once (503), so long queries can never hold every worker.
+        """
         started = time.monotonic()
-        worker = self._acquire(started + timeout)
+        deadline = started + timeout
+        worker = self._acquire(deadline)
+        sent = time.monotonic()
+        long = False
         try:
             worker.conn.send(task)
-            remaining = started + timeout - time.monotonic()
-            if not worker.conn.poll(max(remaining, 0)):
-                # the work must really stop: SIGKILL frees the CPU, a fresh worker replaces it
-                worker.kill()
-                self._replace_later()
-                raise QueryTimeoutError(
-                    f"the query ran longer than {timeout:g} s and was stopped"
-                )
+            while True:
+                now = time.monotonic()
+                if now >= deadline:
+                    # the work must really stop: SIGKILL frees the CPU, a fresh one replaces it
+                    worker.kill()
+                    self._replace_later()
+                    raise QueryTimeoutError(
+                        f"the query ran longer than {timeout:g} s and was stopped"
+                    )
+                wait = deadline - now if long else min(deadline - now, sent + LONG_AFTER - now)
+                if worker.conn.poll(max(wait, 0)):
+                    break
+                if not long and time.monotonic() - sent >= LONG_AFTER:
+                    long = True
+                    with self._lock:
+                        self._long += 1
+                        shed = self._long > self.max_long
+                    if shed:
+                        worker.kill()
+                        self._replace_later()
+                        raise QueryTimeoutError(
+                            f"{self.max_long} long queries are running already: this one was "
+                            "stopped to keep the server responsive; try again later"
+                        )
+                    if worker.mode == "disk":  # cheap to replace (a memory copy is not)
+                        _lower_priority(worker.process.pid)
             reply = worker.conn.recv()
         except (EOFError, OSError) as exc:
             worker.kill()
             self._replace_later()
             raise StoreError("the query worker stopped unexpectedly; try again") from exc
+        finally:
+            if long:
+                with self._lock:
+                    self._long -= 1
         if worker.mode == "disk":
             worker.generation = task.generation
-        self._release(worker)
+        if long and worker.mode == "disk":
+            worker.stop()
+            self._replace_later()
+        else:
+            self._release(worker)
         return self._unwrap(reply, task.text), worker.generation
 
     def _run_writer(self, task: _Task, timeout: float) -> None:

@@ -139,3 +139,18 @@ def test_cli_query_cannot_reach_the_network(canary: Canary) -> None:
     )
     assert result.returncode == 9, result.stderr
     assert canary.connections == 0
+
+
+def test_using_graph_uri_cannot_inject_sparql() -> None:
+    store = ox.Store()
+    quad = ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://b"), ox.Literal("c"),
+                   ox.NamedNode("http://g"))
+    store.add(quad)
+    with Executor("memory", local_store=store, local_writer=store) as executor:
+        with pytest.raises(BadParameterError, match="using-graph-uri"):
+            executor.update(
+                "INSERT { GRAPH <http://h> { ?s ?p ?o } } WHERE { ?s ?p ?o }",
+                using=["http://g> } ; DROP ALL ; INSERT { <http://x> <http://y> <http://z> } "
+                       "WHERE { <http://q"],
+            )
+    assert list(store) == [quad]
