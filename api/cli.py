@@ -211,7 +211,11 @@ def ingest(
         check_size(path)  # every file, before the store is opened: nothing is written
     settings = get_settings()
     with open_store(write=True) as store:
-        if not store.graphs():
+        from ontology.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+
+        stored = {counted.graph for counted in store.graphs()}
+        if not {str(ONTOLOGY_GRAPH), str(REFERENCE_GRAPH)} <= stored:
+            # a first ingest, or one killed between the two vocabulary graphs
             from graph.build import load_vocabulary
 
             load_vocabulary(store)
