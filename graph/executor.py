@@ -105,6 +105,11 @@ CACHE_MAX_BODY = 64 * 1024 * 1024
 #: The cache drops its oldest results to stay under this many bytes.
 CACHE_MAX_BYTES = 256 * 1024 * 1024
 
+#: Results that cost less CPU than this are not cached: answering them again is as
+#: cheap as a cache hit, and a stream of cheap distinct queries (ASKs with a fresh
+#: constant each) would otherwise push the costly results out of the LRU.
+CACHE_MIN_CPU = 0.005
+
 
 @dataclass
 class QueryResult:
@@ -118,6 +123,7 @@ class QueryResult:
         rows: solutions or triples written (``None`` for ASK).
         table: the result as plain strings, when the ``table`` format was asked.
         cached: the answer came from the result cache.
+        cpu_seconds: CPU time the query thread spent on it (what a cache hit saves).
     """
 
     body: bytes
@@ -127,6 +133,7 @@ class QueryResult:
     rows: int | None = None
     table: Table | None = None
     cached: bool = False
+    cpu_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -646,12 +653,15 @@ class QueryRunner:
         return self.sandboxed.submit(self._route, store, task, prefixes)
 
     def _route(self, store: ox.Store, task: _Task, prefixes: Mapping[str, str]) -> QueryResult:
+        started = time.thread_time()
         check_shape(task.text, max_bytes=task.max_bytes)
         if self.federating is not None or _may_reach_out(task.text):
             federated = federates(task, self.allowlist, prefixes)
             if federated and self.federating is not None:
                 return self.federating.submit(run_task, store, task, prefixes).result()
-        return run_task(store, task, prefixes)
+        result = run_task(store, task, prefixes)
+        result.cpu_seconds = time.thread_time() - started
+        return result
 
     def shutdown(self) -> None:
         """Stop the threads."""
@@ -1342,7 +1352,12 @@ class Executor:
                     self._cache.move_to_end(key)
                     return replace(hit, cached=True)
         result, served = self._run_in_worker(replace(task, generation=generation), timeout)
-        if key is not None and served == generation and len(result.body) <= CACHE_MAX_BODY:
+        if (
+            key is not None
+            and served == generation
+            and len(result.body) <= CACHE_MAX_BODY
+            and result.cpu_seconds >= CACHE_MIN_CPU
+        ):
             with self._lock:
                 self._cache[key] = result
                 self._cache_bytes += len(result.body)

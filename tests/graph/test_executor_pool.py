@@ -69,3 +69,18 @@ def test_without_room_to_grow_a_quick_query_waits_out_the_timeout(disk_store: st
         with pytest.raises(QueryTimeoutError, match="busy"):
             executor.query("ASK { ?s ?p ?o }", timeout=1)
         slow.join(timeout=30)
+
+
+def test_the_cache_keeps_costly_results_and_not_cheap_ones(disk_store: str) -> None:
+    costly = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?p ?d }"
+    with Executor(disk_store, workers=1, cache_size=2, allocator="system") as executor:
+        first = executor.query(costly)
+        assert not first.cached and first.cpu_seconds > 0
+        assert executor.query(costly).cached
+        # a stream of cheap, distinct queries is not cached, so it evicts nothing
+        for value in range(10):
+            cheap = executor.query(f"ASK {{ ?s ?p {value} }}")
+            assert not cheap.cached
+            assert not executor.query(f"ASK {{ ?s ?p {value} }}").cached
+        again = executor.query(costly)
+        assert again.cached and again.body == first.body
