@@ -88,7 +88,14 @@ from graph.errors import (
 )
 from graph.results import GRAPH_FORMATS, RESULT_FORMATS, Table, to_table
 from graph.sandbox import QueryThreads, deny_network, is_sandboxed
-from graph.store import MEMORY, Store, open_read_only, syntax_error, with_values
+from graph.store import (
+    MEMORY,
+    Store,
+    open_read_only,
+    syntax_error,
+    with_values,
+    write_stale_marker,
+)
 from ontology.namespaces import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -1328,6 +1335,9 @@ class Executor:
         )
         limit = self.timeout if timeout is None else timeout
         with self._write_lock:
+            if self.location != MEMORY:
+                # an update may change what the reasoner saw: graph/inferred is stale
+                write_stale_marker(self.location)
             if self._local_writer is not None:
                 self._run_local(self._local_writer, task, limit)
             else:

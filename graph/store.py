@@ -200,6 +200,24 @@ def open_read_only(path: str | Path, *, attempts: int = 6) -> ox.Store:
     raise AssertionError("unreachable")
 
 
+def write_stale_marker(directory: str | Path) -> None:
+    """Write :data:`STALE_MARKER` into a store directory (synced; kept if present).
+
+    Raises:
+        StoreError: the marker cannot be written.
+    """
+    marker = Path(directory) / STALE_MARKER
+    if marker.exists():
+        return
+    try:
+        with marker.open("w", encoding="utf-8") as handle:
+            handle.write("graph/inferred predates a write; a reasoning pass clears this\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise StoreError(f"cannot write {marker}: {exc.strerror or exc}") from exc
+
+
 class Store:
     """A dataset of named graphs behind rdflib, stored by Oxigraph.
 
@@ -364,15 +382,7 @@ class Store:
         if marker is None:
             self._stale_in_memory = True
             return
-        if marker.exists():
-            return
-        try:
-            with marker.open("w", encoding="utf-8") as handle:
-                handle.write("graph/inferred predates a write; a reasoning pass clears this\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-        except OSError as exc:
-            raise StoreError(f"cannot write {marker}: {exc.strerror or exc}") from exc
+        write_stale_marker(marker.parent)
 
     def mark_inferred_current(self) -> None:
         """Record that ``graph/inferred`` was just computed from everything stored.

@@ -84,3 +84,13 @@ def test_the_cache_keeps_costly_results_and_not_cheap_ones(disk_store: str) -> N
             assert not executor.query(f"ASK {{ ?s ?p {value} }}").cached
         again = executor.query(costly)
         assert again.cached and again.body == first.body
+
+
+def test_an_update_marks_the_inferred_graph_stale(disk_store: str) -> None:
+    from graph.store import STALE_MARKER
+
+    marker = Path(disk_store) / STALE_MARKER
+    assert not marker.exists()
+    with Executor(disk_store, workers=1, allocator="system") as executor:
+        executor.update("INSERT DATA { GRAPH <http://g> { <http://n> <http://p> 1 } }")
+    assert marker.exists()
