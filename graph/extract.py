@@ -27,10 +27,14 @@ statements hash their content, so the same input gives the same graph.
 from __future__ import annotations
 
 import bisect
+import functools
+import gc
 import hashlib
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -61,6 +65,54 @@ from ontology.namespaces import (
 
 Span = tuple[int, int]
 _SUBJECT = URIRef | BNode
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+class _CollectorPause:
+    """Python's cyclic garbage collector held off while documents are extracted.
+
+    Extraction keeps every object it makes (mentions, sentences, triples, terms:
+    about a million for 1 MB of text) alive until the graph is built, and leaves no
+    garbage cycles behind (none found after 0.1 to 4 MB of text). Each full
+    collection walks all of them again to find nothing; as they grow, so does each
+    walk, and extraction took 3.3 s per MB of text at 0.1 MB, 5.6 s per MB at 4 MB.
+    Without the collector it stays at 3.3-3.7 s per MB, with the same peak memory
+    (``benchmarks/bench_docsize.py``). Reference counting frees everything else as
+    usual. Extractions in several threads share one pause: the collector runs again
+    when the last one ends, if it ran when the first began.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._was_enabled = False
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._depth == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._depth += 1
+
+    def __exit__(self, *_exc: object) -> None:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0 and self._was_enabled:
+                gc.enable()
+
+    def __call__(self, func: Callable[_P, _R]) -> Callable[_P, _R]:
+        """``func`` run with the collector paused."""
+
+        @functools.wraps(func)
+        def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            with self:
+                return func(*args, **kwargs)
+
+        return paused
+
+
+_collector_paused = _CollectorPause()
 
 
 @dataclass
@@ -355,6 +407,7 @@ def _section_theme(registry: Any, heading: str, body: str) -> str | None:
     return None
 
 
+@_collector_paused
 def extract(
     doc: Document,
     *,
