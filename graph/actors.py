@@ -379,7 +379,7 @@ class ActorMatcher:
                 after = fold(clean[span.end_char : span.end_char + 20])
                 mention.government = bool(_GOV_LINK.search(before) or _GOV_AFTER.match(after))
             mentions.append(mention)
-        taken = [(m.start, m.end) for m in mentions]
+        taken = _Taken((m.start, m.end) for m in mentions)
         # national adjectives, only next to a government noun
         for match_id, s, e in self.adjectives(doc):
             span = doc[s:e]
@@ -390,9 +390,9 @@ class ActorMatcher:
                 mention = self._mention(text, index, "state", code, span.start_char, span.end_char)
                 mention.government = True
                 mention.adjective = True
-                if not _overlaps(mention.start, mention.end, taken):
+                if not taken.overlaps(mention.start, mention.end):
                     mentions.append(mention)
-                    taken.append((mention.start, mention.end))
+                    taken.add(mention.start, mention.end)
         # contextual names, kept only when the capitalized name stands alone
         for match_id, s, e in self.contextual(doc):
             span = doc[s:e]
@@ -403,9 +403,9 @@ class ActorMatcher:
             kind, code = self._labels[self.nlp.vocab.strings[match_id]]
             mention = self._mention(text, index, kind, code, span.start_char, span.end_char)
             mention.contextual = True
-            if not _overlaps(mention.start, mention.end, taken):
+            if not taken.overlaps(mention.start, mention.end):
                 mentions.append(mention)
-                taken.append((mention.start, mention.end))
+                taken.add(mention.start, mention.end)
         mentions.extend(self._patterns(text, clean, index, taken))
         mentions.sort(key=lambda m: (m.start, -m.end))
         return mentions
@@ -417,16 +417,16 @@ class ActorMatcher:
         return Mention(kind, code, start, end, text[start:end])
 
     def _patterns(
-        self, text: str, clean: str, index: Sequence[int], taken: list[tuple[int, int]]
+        self, text: str, clean: str, index: Sequence[int], taken: _Taken
     ) -> list[Mention]:
         found: list[Mention] = []
         for match in _PERSON.finditer(clean):
             name = match.group("name")
             mention = self._mention(text, index, "person", name, match.start(), match.end())
             mention.label = " ".join(name.split())
-            if not _overlaps(mention.start, mention.end, taken):
+            if not taken.overlaps(mention.start, mention.end):
                 found.append(mention)
-                taken.append((mention.start, mention.end))
+                taken.add(mention.start, mention.end)
         for match in _PLACE.finditer(clean):
             name = match.group("name").rstrip(".")
             words = name.split()
@@ -438,12 +438,12 @@ class ActorMatcher:
             s = match.start("name")
             mention = self._mention(text, index, "place", name, s, s + len(name))
             mention.label = name
-            if fold(name) in self.known_surfaces or _overlaps(mention.start, mention.end, taken):
+            if fold(name) in self.known_surfaces or taken.overlaps(mention.start, mention.end):
                 continue
             if _is_acronym(name):
                 continue
             found.append(mention)
-            taken.append((mention.start, mention.end))
+            taken.add(mention.start, mention.end)
         for match in _ACRONYM.finditer(clean):
             acronym = match.group("a")
             letters = sum(1 for ch in acronym if ch.isalpha())
@@ -461,20 +461,51 @@ class ActorMatcher:
                 continue
             mention = self._mention(text, index, "candidate", acronym, match.start(), match.end())
             mention.label = acronym
-            if not _overlaps(mention.start, mention.end, taken):
+            if not taken.overlaps(mention.start, mention.end):
                 found.append(mention)
         for match in _ORG_HEAD.finditer(clean):
             phrase = match.group("p")
             mention = self._mention(text, index, "candidate", phrase, match.start(), match.end())
             mention.label = " ".join(phrase.split())
-            if fold(phrase) in self.known_surfaces or _overlaps(mention.start, mention.end, taken):
+            if fold(phrase) in self.known_surfaces or taken.overlaps(mention.start, mention.end):
                 continue
             found.append(mention)
         return found
 
 
-def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in spans)
+class _Taken:
+    """The ``[start, end)`` spans already given to a mention, with a fast overlap test.
+
+    A list tested span by span made finding the names of a paragraph quadratic in
+    its length (a text read from a PDF can be one paragraph of megabytes). Each span
+    is filed under every block of ``2 ** _BLOCK_BITS`` offsets it touches, so a test
+    reads only the few spans filed under the blocks of the span tested.
+    """
+
+    _BLOCK_BITS = 6
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._blocks: dict[int, list[tuple[int, int]]] = {}
+        for start, end in spans:
+            self.add(start, end)
+
+    def _keys(self, start: int, end: int) -> range:
+        # an empty span [x, x) overlaps only a span strictly around x: block of x
+        return range(start >> self._BLOCK_BITS, (max(start, end - 1) >> self._BLOCK_BITS) + 1)
+
+    def add(self, start: int, end: int) -> None:
+        """Take ``[start, end)``."""
+        for key in self._keys(start, end):
+            self._blocks.setdefault(key, []).append((start, end))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a span taken (``start < e and s < end``)."""
+        blocks = self._blocks
+        for key in self._keys(start, end):
+            for s, e in blocks.get(key, ()):
+                if start < e and s < end:
+                    return True
+        return False
 
 
 _CACHE: dict[tuple[int, str], ActorMatcher] = {}

@@ -17,6 +17,7 @@ and the body asked becomes its :attr:`Citation.addressee`.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -73,6 +74,11 @@ _REQUEST_CUE = re.compile(
 _OPEN_QUOTES = '“«"„'
 _CLOSE_FOR = {"“": "”", "«": "»", '"': '"', "„": "“"}
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[«“\"(]?[A-ZÀ-ÖØ-Ý¿¡])|\n\s*\n")
+# The same two kinds of sentence end, every one with its extent, for _SentenceIndex:
+# a period and where its lookahead ends; a line break followed by another across
+# blanks only, and that other line break.
+_PERIOD_END = re.compile(r"[.!?](?=(\s+[«“\"(]?[A-ZÀ-ÖØ-Ý¿¡]))")
+_BLANK_PAIR = re.compile(r"\n(?=([^\S\n]*)\n)")
 
 
 @dataclass
@@ -178,13 +184,68 @@ def _paths(listing: str) -> list[str]:
     return paths
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind("\n\n", 0, start), 0)
-    for match in _SENTENCE_END.finditer(text, left, start):
-        left = match.end()
-    right_match = _SENTENCE_END.search(text, end)
-    right = right_match.start() + 1 if right_match else len(text)
-    return left, right
+#: How far the sentence of a reference reaches on either side, in characters: the
+#: words read around it (a quoted mandate, a symbol earlier in the sentence) are
+#: near it, and a text without sentence ends must not make every reference read
+#: the whole text. Real ones reach far less (at most 702 characters in the corpus,
+#: the dev corpus and the test fixtures).
+SENTENCE_REACH = 5000
+
+
+class _SentenceIndex:
+    """The sentence around any offset of one text, from positions found in one pass.
+
+    :meth:`bounds` gives what scanning the text with ``_SENTENCE_END`` around the
+    offset gives (the sentence starts after the last sentence end before it, no
+    further back than the last blank line, and ends with the next sentence end),
+    without that scan: it went back to the last ``"\\n\\n"``, which in a text without
+    one (CRLF line ends, a PDF's single line breaks) is the start of the text, for
+    every reference: quadratic time. Here each call is two binary searches.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        # every "\n\n", overlapping ones too, as str.rfind finds them
+        self._blank_lines = [match.start() for match in re.finditer(r"(?=\n\n)", text)]
+        periods = list(_PERIOD_END.finditer(text))
+        self._periods = [match.start() for match in periods]
+        # where each period's lookahead ends: a scan that stops before it misses the
+        # period (increasing with the period: nothing but blanks, a quote and a
+        # capital lies between a period and the end of its lookahead)
+        self._period_reach = [match.end(1) for match in periods]
+        pairs = list(_BLANK_PAIR.finditer(text))
+        self._pair_firsts = [match.start() for match in pairs]
+        self._pair_seconds = [match.end(1) for match in pairs]
+        # positions where a sentence end begins, as _SENTENCE_END.search finds them
+        self._ends = sorted(self._periods + self._pair_firsts)
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        """``(sentence start, sentence end)`` around ``[start, end)``, reaching at most
+        :data:`SENTENCE_REACH` characters out on either side."""
+        return (
+            max(self._start_before(start), start - SENTENCE_REACH),
+            min(self._end_after(end), end + SENTENCE_REACH),
+        )
+
+    def _start_before(self, start: int) -> int:
+        # the last blank line that ends at or before ``start`` (rfind("\n\n", 0, start))
+        index = bisect.bisect_right(self._blank_lines, start - 2) - 1
+        floor = self._blank_lines[index] if index >= 0 else 0
+        # the end of the last sentence end found between ``floor`` and ``start`` by a
+        # scan that stops at ``start``: a period whose lookahead fits before it ...
+        left = floor
+        index = bisect.bisect_right(self._period_reach, start) - 1
+        if index >= 0 and self._periods[index] >= floor:
+            left = self._periods[index] + 1
+        # ... or two line breaks across blanks, both before it
+        index = bisect.bisect_left(self._pair_seconds, start) - 1
+        if index >= 0 and self._pair_firsts[index] >= floor:
+            left = max(left, self._pair_seconds[index] + 1)
+        return left
+
+    def _end_after(self, end: int) -> int:
+        index = bisect.bisect_left(self._ends, end)
+        return self._ends[index] + 1 if index < len(self._ends) else self.length
 
 
 def find_citations(
@@ -216,22 +277,27 @@ def find_citations(
             r"[a-z]", match.group("letters").lower().replace("et", ",").replace("and", ",")
         )
         refs.append((match.start(), match.end(), [f"{num}.{letter}" for letter in letters]))
-    taken = [(s, e) for s, e, _ in refs]
+    # sub-paragraph references, in order and apart: only the last one starting
+    # before a paragraph reference can hold it
+    taken_starts = [s for s, _e, _ in refs]
+    taken_ends = [e for _s, e, _ in refs]
     for match in PARAGRAPH_RE.finditer(text):
-        if any(s <= match.start() < e for s, e in taken):
+        index = bisect.bisect_right(taken_starts, match.start()) - 1
+        if index >= 0 and match.start() < taken_ends[index]:
             continue
         paths = _paths(match.group("list"))
         if paths:
             refs.append((match.start(), match.end(), paths))
     refs.sort()
 
+    sentences = _SentenceIndex(text)
     citations: list[Citation] = []
     for ref_start, ref_end, paths in refs:
-        resolved = _resolve_symbol(text, ref_start, ref_end, symbols, own_symbol)
+        resolved = _resolve_symbol(text, ref_start, ref_end, symbols, sentences, own_symbol)
         if resolved is None:
             continue
         symbol, end, flags = resolved
-        sent_start, sent_end = _sentence_bounds(text, ref_start, end)
+        sent_start, sent_end = sentences.bounds(ref_start, end)
         quoted = _quoted_mandate(text, end, sent_end) if len(paths) == 1 else None
         addressee = None
         mandate_text = None
@@ -263,23 +329,26 @@ def _resolve_symbol(
     ref_start: int,
     ref_end: int,
     symbols: list[SymbolMention],
+    sentences: _SentenceIndex,
     own_symbol: str | None,
 ) -> tuple[str, int, list[str]] | None:
-    """The resolution a paragraph reference points to, and where the reference ends."""
-    _, sent_end = _sentence_bounds(text, ref_start, ref_end)
+    """The resolution a paragraph reference points to, and where the reference ends.
+
+    ``symbols`` are in text order (as :func:`find_symbols` gives them, apart from
+    each other), so the ones after and before the reference are found by bisection.
+    """
+    sent_start, sent_end = sentences.bounds(ref_start, ref_end)
     window_end = min(sent_end, ref_end + 160)
     flags: list[str] = []
     # 1. a symbol right after ("... du dispositif de la résolution AG/RES. 2485 ...")
-    for mention in symbols:
-        if ref_end <= mention.start < window_end:
-            gap = text[ref_end : mention.start]
-            if PARAGRAPH_RE.search(gap) or len(gap) > 120:
-                break
+    index = bisect.bisect_left(symbols, ref_end, key=lambda m: m.start)
+    if index < len(symbols) and symbols[index].start < window_end:
+        mention = symbols[index]
+        gap = text[ref_end : mention.start]
+        if not (PARAGRAPH_RE.search(gap) or len(gap) > 120):
             if not mention.complete and mention.symbol == f"AG/RES. {mention.number}":
                 flags.append("session-missing")
             return mention.symbol, mention.end, flags
-        if mention.start >= window_end:
-            break
     after = text[ref_end:window_end]
     # 2. "this resolution" in a resolution
     self_match = SELF_RE.match(after.lstrip(" ,")) or SELF_RE.search(after[:60])
@@ -287,14 +356,13 @@ def _resolve_symbol(
         return own_symbol, ref_end, flags
     # 3. "la résolution précitée" -> the last symbol named before
     anaphor = ANAPHOR_RE.search(after[:80])
-    before = [m for m in symbols if m.end <= ref_start]
-    if anaphor and before and _RESOLUTION_WORD.search(after[: anaphor.end() + 20]):
-        return before[-1].symbol, ref_end + anaphor.end(), flags
+    index = bisect.bisect_right(symbols, ref_start, key=lambda m: m.end)
+    last_before = symbols[index - 1] if index > 0 else None
+    if anaphor and last_before and _RESOLUTION_WORD.search(after[: anaphor.end() + 20]):
+        return last_before.symbol, ref_end + anaphor.end(), flags
     # 4. a symbol earlier in the same sentence ("resolution AG/RES. 2485 ..., paragraph 3")
-    sent_start, _ = _sentence_bounds(text, ref_start, ref_end)
-    in_sentence = [m for m in before if m.start >= sent_start]
-    if in_sentence:
-        return in_sentence[-1].symbol, ref_end, flags
+    if last_before is not None and last_before.start >= sent_start:
+        return last_before.symbol, ref_end, flags
     # 5. in a resolution, a bare "paragraph 3" with "of this resolution"
     return None
 
@@ -316,8 +384,10 @@ def _quoted_mandate(text: str, start: int, sent_end: int) -> tuple[str, int, int
     if open_at < 0:
         return None
     closing = _CLOSE_FOR[text[open_at]]
-    close_at = text.find(closing, open_at + 1)
-    if close_at < 0 or close_at - open_at > 2000:
+    # no further than the longest quote taken: an unclosed quote in a long text
+    # would otherwise be looked for to its end, for every reference
+    close_at = text.find(closing, open_at + 1, open_at + 2001)
+    if close_at < 0:
         return None
     inner_start = open_at + 1
     inner_end = close_at

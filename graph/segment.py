@@ -16,6 +16,10 @@ Sentence boundaries are our own rules on the text (a period, question or
 exclamation mark followed by a capital, not after a known abbreviation such as
 "AG/RES.", "art.", "M.", "Mr.", "Sra."): they are predictable on the noisy text of
 reports and cost nothing on 10 MB; spaCy tokenizes the sentences later, for matching.
+A run of more than :data:`SENTENCE_MAX` characters without a sentence end (a table,
+a list, a text without punctuation) is cut at a line break or a space: the
+activity rules compare the names and triggers of a sentence pairwise, so one
+sentence of megabytes would cost time quadratic in its length.
 """
 
 from __future__ import annotations
@@ -42,6 +46,9 @@ _ABBREVIATIONS = frozenset(
 # capital, an opening quote or a digit.
 _BOUNDARY = re.compile(r"[.!?…][\"”»’)\]]*(?=\s+[\"“«(¿¡]?[A-ZÀ-ÖØ-Ý0-9])")
 _LAST_WORD = re.compile(r"([\w./]+)\.$")
+#: The longest sentence, in characters. Real ones are far shorter (the longest of
+#: the corpus, the dev corpus and the test fixtures has 732 characters).
+SENTENCE_MAX = 5000
 
 
 @dataclass
@@ -177,11 +184,14 @@ def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int, st
         b -= len(raw) - len(raw.rstrip())
         line = text[a:b]
         is_footnote = bool(_FOOTNOTE.match(line))
+        # the paragraph so far ends with a non-blank character (lines are trimmed):
+        # that character is all _continues reads of it, and slicing the whole
+        # paragraph for each of its lines would be quadratic in its length
         if (
             current is not None
             and not is_footnote
             and kind == "text"
-            and _continues(text[current[0] : current[1]], line)
+            and _continues(text[current[1] - 1 : current[1]], line)
         ):
             current[1] = b
             continue
@@ -220,7 +230,30 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             cursor += 1
     if cursor < end:
         spans.append((cursor, end))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
+    cut = [piece for a, b in spans for piece in _cut(text, a, b)]
+    return [(a, b) for a, b in cut if text[a:b].strip()]
+
+
+def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` in pieces of at most :data:`SENTENCE_MAX` characters, each cut
+    at the last line break, else the last space, of its second half."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > SENTENCE_MAX:
+        low, limit = start + SENTENCE_MAX // 2, start + SENTENCE_MAX
+        cut = text.rfind("\n", low, limit)
+        if cut < 0:
+            cut = text.rfind(" ", low, limit)
+        if cut < 0:
+            cut = limit
+        stop = cut
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        pieces.append((start, stop))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    pieces.append((start, end))
+    return pieces
 
 
 def segment(text: str) -> Segmentation:
