@@ -278,6 +278,11 @@ class ActorMatcher:
         self.registry = registry
         self.lang = lang
         self.nlp: Language = spacy.blank(lang)
+        # A paragraph is matched whole, whatever its length (a text from a PDF can be
+        # one paragraph of megabytes): spaCy's 1,000,000-character limit guards the
+        # memory of its parser and NER, and this pipeline only tokenizes. The size of
+        # a document is bounded where it is read (MANDATEGRAPH_MAX_DOCUMENT_BYTES).
+        self.nlp.max_length = 2**31 - 1
         vocab = self.nlp.vocab
         self.by_norm = PhraseMatcher(vocab, attr="NORM")
         self.by_orth = PhraseMatcher(vocab, attr="ORTH")

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from graph import extract as extract_module
-from graph.actors import _Taken
+from graph.actors import _Taken, find_mentions
 from graph.citations import _SENTENCE_END, SENTENCE_REACH, _SentenceIndex, find_citations
 from graph.extract import extract
 from graph.readers import Document
@@ -107,6 +107,14 @@ def test_no_sentence_is_longer_than_the_maximum() -> None:
 def test_real_sentences_are_not_cut() -> None:
     text = SEED.read_text(encoding="utf-8")
     assert max(s.end - s.start for s in segment(text).sentences) < SENTENCE_MAX / 5
+
+
+def test_a_paragraph_over_a_million_characters_is_read() -> None:
+    # spaCy refused texts over 1,000,000 characters (E088): a one-line document of
+    # 4 MB failed to extract although it is under the size limit
+    text = "mot " * 250_001 + "la Barbade"
+    mentions = find_mentions(text, [(0, len(text))], registry=load_registry(), lang="fr")
+    assert [(m.code, m.start) for m in mentions] == [("BRB", len(text) - len("Barbade"))]
 
 
 def _calls(text: str) -> int:
