@@ -187,3 +187,23 @@ def test_cli_ingest_over_the_limit_is_exit_3_one_line_nothing_stored(
     assert "Traceback" not in result.stderr
     with Store.open(location, read_only=True) as store:
         assert {(g.graph, g.triples) for g in store.graphs()} == before
+
+
+def test_pdf_and_docx_are_measured_by_their_text_not_their_file(tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    pytest.importorskip("pypdf")
+    from tests.graph.test_readers_formats import _pdf
+
+    lines = [REPORT.strip()] * 30  # about 2,400 characters of text
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(_pdf(lines))
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    word = tmp_path / "report.docx"
+    document.save(str(word))
+    for path in (pdf, word):
+        check_size(path, max_bytes=1000)  # a file's bytes are not its text
+        assert read_document(path, max_bytes=100_000).text.count("Barbade") == 30
+        with pytest.raises(DocumentError, match=r"bytes of text, the limit is 1,000 bytes"):
+            read_document(path, max_bytes=1000)
