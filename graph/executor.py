@@ -855,19 +855,29 @@ class _Worker:
             self.conn.close()
 
 
-#: Seconds after which a running task counts as long (see ``Executor._run_in_worker``).
-LONG_AFTER = 0.5
+#: Seconds after which a running task counts as long (see ``Executor._run_in_worker``):
+#: well above a cached or indexed answer (a few ms), early enough that a stream of
+#: costly queries spends little CPU at full priority.
+LONG_AFTER = 0.05
 
 
-def _lower_priority(pid: int) -> None:
-    """Renice every thread of process ``pid`` to 19 (Linux niceness is per thread)."""
+def _set_priority(pid: int, niceness: int) -> bool:
+    """Renice every thread of process ``pid`` (Linux niceness is per thread).
+
+    Returns whether every thread took it: raising a priority back needs privileges
+    (``CAP_SYS_NICE``) that a server may not have.
+    """
     try:
         threads = [int(name) for name in os.listdir(f"/proc/{pid}/task")]
     except OSError:
         threads = [pid]
+    done = True
     for thread in threads:
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, thread, 19)
+        try:
+            os.setpriority(os.PRIO_PROCESS, thread, niceness)
+        except OSError:
+            done = False
+    return done
 
 
 #: The allocators ``auto`` looks for, in order (Debian's libjemalloc2, libmimalloc2.0).
@@ -1457,10 +1467,10 @@ class Executor:
     def _run_in_worker(self, task: _Task, timeout: float) -> tuple[QueryResult, int]:
         """Send ``task`` to a worker and wait for its answer, at most until the deadline.
 
-        A task still running after :data:`LONG_AFTER` seconds is *long*: on an on-disk
-        store its worker's threads are reniced to 19, so quick queries on other workers
-        keep the CPU, and the worker is replaced afterwards (a process cannot raise its
-        priority back). At most ``max_long`` tasks may be long at once: one more is stopped at
+        A task still running after :data:`LONG_AFTER` seconds is *long*: its worker's
+        threads are reniced to 19, so quick queries on other workers keep the CPU, and
+        set back to 0 afterwards (where that is not allowed, an on-disk worker is
+        replaced instead). At most ``max_long`` tasks may be long at once: one more is stopped at
         once (503), so long queries can never hold every worker.
         """
         started = time.monotonic()
@@ -1494,8 +1504,7 @@ class Executor:
                             f"{self.max_long} long queries are running already: this one was "
                             "stopped to keep the server responsive; try again later"
                         )
-                    if worker.mode == "disk":  # cheap to replace (a memory copy is not)
-                        _lower_priority(worker.process.pid)
+                    _set_priority(worker.process.pid, 19)
             reply = worker.conn.recv()
         except (EOFError, OSError) as exc:
             worker.kill()
@@ -1507,9 +1516,14 @@ class Executor:
                     self._long -= 1
         if worker.mode == "disk":
             worker.generation = task.generation
-        if long and worker.mode == "disk":
-            worker.stop()
-            self._replace_later()
+        if long and not _set_priority(worker.process.pid, 0):
+            # a process cannot raise its priority back unprivileged: replace the worker
+            # (cheap on disk; a memory copy keeps the low priority rather than reload)
+            if worker.mode == "disk":
+                worker.stop()
+                self._replace_later()
+            else:
+                self._release(worker)
         else:
             self._release(worker)
         return self._unwrap(reply, task.text), worker.generation
