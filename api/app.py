@@ -13,13 +13,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from api import canned, pages, protocol, rest, sparql
-from api.limits import BodyLimit
-from api.network import router as network_router
-from graph.errors import MandategraphError
-from graph.executor import store_signature
-from graph.settings import Settings, get_settings
-from graph.store import MEMORY, Store, is_engine_fault, store_fault
+from mandategraph.api import canned, pages, protocol, rest, sparql
+from mandategraph.api.limits import BodyLimit
+from mandategraph.api.network import router as network_router
+from mandategraph.api.settings import Settings, get_settings
+from mandategraph.errors import MandategraphError
+from mandategraph.graph.executor import store_signature
+from mandategraph.graph.store import MEMORY, Store, is_engine_fault, store_fault
 
 
 def open_app_store(settings: Settings) -> Store:
@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     """Build the application.
 
     Args:
-        settings: defaults to :func:`graph.settings.get_settings`.
+        settings: defaults to :func:`mandategraph.api.settings.get_settings`.
         store: an already open store (tests); by default the configured one is opened.
     """
     settings = settings or get_settings()
@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     def health(request: Request) -> dict[str, object]:
         """Liveness: the store answers a query; "degraded" while the inferred graph is stale."""
         current = request.app.state.store
-        current.execute("ASK { ?s ?p ?o }")
+        current.query("ASK { ?s ?p ?o }")
         inferred = current.inferred_state()
         if inferred == "stale":
             return {

@@ -6,9 +6,9 @@ defaults) and its results as a table. The same URL answers plain JSON rows
 ``srx``, ``tsv``), chosen by ``?format=`` or by ``Accept``.
 
 Parameters come from the query string (``?state=JAM``) and are bound by the catalogue
-(:meth:`queries.catalog.CannedQuery.sparql`: an engine-side ``VALUES`` block of RDF
+(:meth:`mandategraph.queries.catalog.CannedQuery.sparql`: an engine-side ``VALUES`` block of RDF
 terms), never pasted into the query. Queries run on the app's executor when there is
-one (:mod:`graph.executor`: worker processes, timeout, row cap), else on the store.
+one (:mod:`mandategraph.graph.executor`: worker processes, timeout, row cap), else on the store.
 
 As grlc does, the OpenAPI document has one operation per query, with the query's own
 parameters and the patterns the catalogue checks them with.
@@ -23,11 +23,11 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from api.openapi import HTML, SPARQL_JSON, TRUNCATED, errors, html_too, media, text
-from api.pages import negotiate, render
-from graph.errors import BadParameterError, MandategraphError, UnknownFormatError
-from graph.results import Table, serialize, to_table
-from queries.catalog import PARAM_PATTERNS, CannedQuery, Param, get_query, load_catalog
+from mandategraph.api.openapi import HTML, SPARQL_JSON, TRUNCATED, errors, html_too, media, text
+from mandategraph.api.pages import negotiate, render
+from mandategraph.errors import BadParameterError, MandategraphError, UnknownFormatError
+from mandategraph.graph.results import Table, serialize, to_table
+from mandategraph.queries.catalog import PARAM_PATTERNS, CannedQuery, Param, get_query, load_catalog
 
 #: Formats of a canned query's results, by ``?format=`` name.
 FORMATS: dict[str, str] = {
@@ -138,7 +138,7 @@ def run_table(request: Request, text: str) -> Table:
     executor = getattr(request.app.state, "executor", None)
     if executor is not None:
         return executor.table(text)
-    results = request.app.state.store.execute(text)
+    results = request.app.state.store.query(text)
     return to_table(results, max_rows=request.app.state.settings.max_rows)
 
 
@@ -153,7 +153,7 @@ def run_serialized(request: Request, text: str, fmt: str) -> tuple[bytes, str, b
     if executor is not None:
         result = executor.query(text, result_format=name, graph_format="ttl")
         return result.body, result.media_type, result.truncated
-    body, media = serialize(request.app.state.store.execute(text), name)
+    body, media = serialize(request.app.state.store.query(text), name)
     return body, media, False
 
 
@@ -168,7 +168,7 @@ def table_json(table: Table) -> dict[str, Any]:
 
 def cells(table: Table) -> list[list[dict[str, str | None]]]:
     """Table cells for the page: IRIs of ours link to their pages."""
-    from api.rest import page_path
+    from mandategraph.api.rest import page_path
 
     out = []
     for row in table.rows:

@@ -1,6 +1,6 @@
 """The ``mandategraph`` command line.
 
-Exit codes (see :mod:`graph.errors`): 0 ok, 1 unexpected error, 2 bad option or
+Exit codes (see :mod:`mandategraph.errors`): 0 ok, 1 unexpected error, 2 bad option or
 value, 3 document not readable or not extractable, 4 not found, 5 SPARQL syntax,
 6 query timeout, 7 store unavailable, 8 validation failed, 9 forbidden.
 User mistakes print one line ``error: ...`` on stderr, never a traceback.
@@ -21,15 +21,15 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from graph.errors import (
+from mandategraph.api.settings import get_settings
+from mandategraph.errors import (
     BadParameterError,
     DocumentError,
     ForbiddenError,
     MandategraphError,
     StoreError,
 )
-from graph.settings import get_settings
-from graph.store import EXPORT_FORMATS, MEMORY, Store, is_engine_fault, store_fault
+from mandategraph.graph.store import EXPORT_FORMATS, MEMORY, Store, is_engine_fault, store_fault
 
 app = typer.Typer(
     name="mandategraph",
@@ -146,7 +146,7 @@ def build(
     reason: Annotated[bool, typer.Option(help="Materialize HermiT's inferences.")] = True,
 ) -> None:
     """Build the graph: ontology, reference data, every corpus document, inferences."""
-    from graph.build import build as run_build
+    from mandategraph.graph.build import build as run_build
 
     settings = get_settings()
     folder = corpus or settings.corpus
@@ -161,6 +161,7 @@ def build(
             validate=validate and settings.validate_shapes,
             reason=reason and settings.reason,
             progress=lambda message: progress.update(task, description=message),
+            max_document_bytes=settings.max_document_bytes,
         )
         stats = store.stats()
         warn_if_stale(store)
@@ -196,32 +197,38 @@ def ingest(
     reason: Annotated[bool, typer.Option(help="Refresh HermiT's inferences after.")] = True,
 ) -> None:
     """Ingest documents, each replacing its own named graph (idempotent)."""
-    from graph.build import materialize_inferences
-    from graph.ingest import ingest as run_ingest
+    from mandategraph.graph.build import materialize_inferences
+    from mandategraph.graph.ingest import ingest as run_ingest
 
     if lang is not None and lang not in ("fr", "en", "es"):
         raise BadParameterError(f"--lang must be fr, en or es, not {lang!r}")
     if kind is not None and kind not in ("report", "resolution"):
         raise BadParameterError(f"--kind must be report or resolution, not {kind!r}")
-    from graph.readers import check_size
+    from mandategraph.graph.readers import check_size
 
+    settings = get_settings()
     for path in files:
         if not path.is_file():
             raise DocumentError(f"no such file: {path}")
-        check_size(path)  # every file, before the store is opened: nothing is written
-    settings = get_settings()
+        # every file, before the store is opened: nothing is written
+        check_size(path, max_bytes=settings.max_document_bytes)
     with open_store(write=True) as store:
-        from ontology.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+        from mandategraph.ontology.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH
 
         stored = {counted.graph for counted in store.graphs()}
         if not {str(ONTOLOGY_GRAPH), str(REFERENCE_GRAPH)} <= stored:
             # a first ingest, or one killed between the two vocabulary graphs
-            from graph.build import load_vocabulary
+            from mandategraph.graph.build import load_vocabulary
 
             load_vocabulary(store)
         for path in files:
             result = run_ingest(
-                store, path, lang=lang, kind=kind, validate=validate and settings.validate_shapes
+                store,
+                path,
+                lang=lang,
+                kind=kind,
+                validate=validate and settings.validate_shapes,
+                max_document_bytes=settings.max_document_bytes,
             )
             for warning in result.warnings:
                 err.print(f"[yellow]warning:[/yellow] {path.name}: {warning}", highlight=False)
@@ -231,7 +238,7 @@ def ingest(
                 highlight=False,
             )
         if reason and settings.reason:
-            from ontology.reasoning import java_available
+            from mandategraph.ontology.reasoning import java_available
 
             # also repairs an inferred graph left stale by an interrupted run
             if java_available():
@@ -259,7 +266,7 @@ def print_results(results: Any, fmt: QueryFormat, *, noun: str) -> None:
     """Print query results as a table, or in a SPARQL results / RDF format on stdout."""
     import pyoxigraph as ox
 
-    from graph.results import serialize, to_table
+    from mandategraph.graph.results import serialize, to_table
 
     if fmt is QueryFormat.table:
         table = to_table(results)
@@ -300,7 +307,7 @@ def query(
     ),
 ) -> None:
     """Run a canned query, a .rq file or SPARQL text; print a table or SPARQL results."""
-    from queries.catalog import get_query, load_query
+    from mandategraph.queries.catalog import get_query, load_query
 
     if (name is None) == (text is None):
         raise BadParameterError("give a query name or file, or --text, not both")
@@ -330,19 +337,19 @@ def query(
 def run_user_query(sparql: str, fmt: QueryFormat) -> None:
     """Check a query's size and nesting, then run and print it on a query thread.
 
-    The thread has a deep stack and no network (:mod:`graph.sandbox`), as the
+    The thread has a deep stack and no network (:mod:`mandategraph.graph.sandbox`), as the
     server's workers do: a deep query is refused instead of crashing the process,
     and a ``SERVICE`` or ``LOAD`` cannot reach any host.
     """
-    from graph.executor import check_shape
-    from graph.sandbox import run_isolated
+    from mandategraph.graph.executor import check_shape
+    from mandategraph.graph.sandbox import run_isolated
 
     check_shape(sparql, max_bytes=get_settings().max_query_bytes)
     with open_store(write=False) as store:
 
         def run() -> None:
             try:
-                print_results(store.execute(sparql), fmt, noun="rows")
+                print_results(store.query(sparql), fmt, noun="rows")
             except PermissionError as exc:
                 raise ForbiddenError(
                     "a query run here cannot reach the network (SERVICE, LOAD)"
@@ -355,7 +362,7 @@ def run_user_query(sparql: str, fmt: QueryFormat) -> None:
 @handle_errors
 def list_queries() -> None:
     """List the canned queries with their parameters."""
-    from queries.catalog import load_catalog
+    from mandategraph.queries.catalog import load_catalog
 
     rows = [
         [q.name, q.summary, ", ".join(f"{p.name}:{p.type}" for p in q.params)]
@@ -419,7 +426,7 @@ def candidates(
 ) -> None:
     """Organization-like names the registry does not know yet, for curation."""
     with open_store(write=False) as store:
-        print_results(store.execute(CANDIDATES), fmt, noun="candidates")
+        print_results(store.query(CANDIDATES), fmt, noun="candidates")
 
 
 @app.command()
@@ -433,8 +440,8 @@ def evaluate(
     ),
 ) -> None:
     """Score the extraction of DOCUMENT against GOLD: precision / recall / F1 per field."""
-    from graph.evaluate import evaluate as run_evaluate
-    from graph.readers import read_document
+    from mandategraph.graph.evaluate import evaluate as run_evaluate
+    from mandategraph.graph.readers import read_document
 
     if not gold.is_file():
         raise DocumentError(f"no such gold file: {gold}")
@@ -494,7 +501,12 @@ def network(
 
     import networkx as nx
 
-    from visualizations.partnerships import metrics, partnership_graph, to_html, to_json
+    from mandategraph.visualizations.partnerships import (
+        metrics,
+        partnership_graph,
+        to_html,
+        to_json,
+    )
 
     with open_store(write=False) as store:
         graph = partnership_graph(store, theme=theme, state=state)
@@ -521,7 +533,7 @@ def network(
 
 def settings_help() -> str:
     """One line per setting, for ``serve --help``."""
-    from graph.settings import Settings
+    from mandategraph.api.settings import Settings
 
     lines = ["Settings (environment variables):\n\n"]
     for name, field in Settings.model_fields.items():
@@ -546,12 +558,12 @@ def serve(
         # open it once here: a damaged or missing store is one line and exit 7, not a
         # traceback from the server's startup
         with Store.open(location, read_only=True) as store:
-            store.execute("ASK { ?s ?p ?o }")
+            store.query("ASK { ?s ?p ?o }")
             warn_if_stale(store)
     os.environ["MANDATEGRAPH_STORE"] = location
     get_settings.cache_clear()
     uvicorn.run(
-        "api.app:create_app",
+        "mandategraph.api.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,

@@ -3,7 +3,7 @@
 Without it one request could make the server buffer any amount of data before a
 route saw it. The limit is enforced where the body is read: a request that declares
 a larger ``Content-Length``, or streams more bytes than the limit, makes the read
-raise :class:`~graph.errors.PayloadTooLargeError`, which the application's error
+raise :class:`~mandatemandategraph.errors.PayloadTooLargeError`, which the application's error
 handler turns into a 413 with the usual ``{"error", "detail", "status"}`` body. Nothing
 of such a body is kept beyond the limit.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.errors import PayloadTooLargeError
+from mandategraph.errors import PayloadTooLargeError
 
 Scope = dict[str, Any]
 Message = dict[str, Any]

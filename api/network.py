@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from visualizations.partnerships import partnership_graph, to_html, to_json
+from mandategraph.visualizations.partnerships import partnership_graph, to_html, to_json
 
 router = APIRouter(tags=["network"])
 

@@ -7,13 +7,13 @@ from the route:
 
 * an error is ``{"error", "detail", "status"}`` as JSON (:class:`ErrorBody`), or an
   HTML page for a browser, on every status it is documented for;
-* a value FastAPI rejects is answered 400 (see :mod:`api.protocol`), never 422: the
+* a value FastAPI rejects is answered 400 (see :mod:`mandategraph.api.protocol`), never 422: the
   422 FastAPI documents by itself is replaced;
 * any operation may answer 503 (store unavailable, query past the timeout), and one
   that takes a body 413 (body over ``MANDATEGRAPH_MAX_QUERY_BYTES``).
 
 Methods other than the documented ones are answered 405 with ``Allow``, and
-``OPTIONS`` 204 with ``Allow``, on every path (:mod:`api.protocol`).
+``OPTIONS`` 204 with ``Allow``, on every path (:mod:`mandategraph.api.protocol`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
-from graph.results import GRAPH_FORMATS, RESULT_FORMATS
+from mandategraph.graph.results import GRAPH_FORMATS, RESULT_FORMATS
 
 HTML = "text/html"
 JSON = "application/json"

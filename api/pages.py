@@ -31,7 +31,7 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from starlette.routing import Match
 
-from api.rest import (
+from mandategraph.api.rest import (
     ID_BASE,
     MAX_LIMIT,
     MAX_OFFSET,
@@ -53,10 +53,10 @@ from api.rest import (
     page_path,
     partners_of,
 )
-from graph.errors import BadParameterError, MandategraphError, NotFoundError
-from graph.results import GRAPH_FORMATS
-from graph.settings import PROJECT_ROOT
-from ontology.namespaces import MG, PREFIXES, slugify
+from mandategraph.api.settings import PROJECT_ROOT
+from mandategraph.errors import BadParameterError, MandategraphError, NotFoundError
+from mandategraph.graph.results import GRAPH_FORMATS
+from mandategraph.ontology.namespaces import MG, PREFIXES, slugify
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = HERE / "templates"
@@ -379,7 +379,7 @@ def _slug_candidates(path: Path) -> list[str]:
     found = []
     try:
         # the reader's rule: the sidecar's slug, else the slug of the file's stem
-        from graph.readers import read_sidecar
+        from mandategraph.graph.readers import read_sidecar
 
         declared = read_sidecar(path).get("slug")
         if isinstance(declared, str) and declared:
@@ -411,7 +411,7 @@ def _corpus_index(directory: str, _stamp: float) -> dict[str, Path]:
 def _read_text(path: str, _stamp: float) -> str | None:
     try:
         # the reader the extraction used: offsets count characters of its text
-        from graph.readers import read_document
+        from mandategraph.graph.readers import read_document
 
         text = getattr(read_document(Path(path)), "text", None)
         if isinstance(text, str):
@@ -527,7 +527,7 @@ def home(request: Request) -> HTMLResponse:
         ("states served", extra.get("beneficiaries", 0), "/states?has_activity=true"),
         ("documents", extra.get("ingested", 0), "/documents"),
     ]
-    from queries.catalog import load_catalog
+    from mandategraph.queries.catalog import load_catalog
 
     return render(request, "home.html", {
         "title": "mandategraph",
@@ -688,7 +688,7 @@ WHERE {
 def describe(request: Request, iri: str, fmt: str) -> Response:
     """The resource's own triples, labels of what it links to, and the provenance of its
     facts (statements and spans), serialized as ``fmt``."""
-    results = request.app.state.store.execute(DESCRIBE_QUERY, bindings={"s": URIRef(iri)})
+    results = request.app.state.store.query(DESCRIBE_QUERY, bindings={"s": URIRef(iri)})
     # the same triple may sit in several named graphs: write it once
     triples = list(dict.fromkeys(results))
     rdf_format, media = GRAPH_FORMATS[fmt]
@@ -990,7 +990,7 @@ def with_prefixes(text: str) -> str:
 
 def editor_queries() -> list[dict[str, str]]:
     """The canned queries as the SPARQL editor offers them (defaults bound)."""
-    from queries.catalog import load_catalog
+    from mandategraph.queries.catalog import load_catalog
 
     found = []
     for query in load_catalog().values():

@@ -1,4 +1,4 @@
-"""How every route answers a request outside what it takes, as :mod:`api.openapi` says.
+"""How every route answers a request outside what it takes, as :mod:`mandategraph.api.openapi` says.
 
 * A query or path value of the wrong type or out of range: 400 ``bad parameter``
   naming the valid values ("offset must be a whole number between 0 and 10000000, got
@@ -9,7 +9,7 @@
   does not take is 405 with ``Allow`` listing every method of the path (Starlette alone
   answers with the methods of the first route it tried, ``Allow: GET`` on ``/sparql``).
 
-Errors are rendered by :func:`api.pages.error_response`: JSON, or a page for a browser.
+Errors are rendered by :func:`mandategraph.api.pages.error_response`: JSON, or a page for a browser.
 A CORS preflight never reaches this: the CORS middleware wraps it and answers first.
 """
 
@@ -26,9 +26,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import openapi
-from api.pages import error_response
-from graph.errors import BadParameterError, MandategraphError, NotFoundError
+from mandategraph.api import openapi
+from mandategraph.api.pages import error_response
+from mandategraph.errors import BadParameterError, MandategraphError, NotFoundError
 
 #: The order methods are listed in ``Allow``.
 METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

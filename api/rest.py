@@ -7,7 +7,7 @@ Every response has a Pydantic model, so ``/openapi.json`` documents it and ``/do
 
 Filters never reach the query text: the query is assembled from fixed fragments
 chosen by which filters are present, and the values are bound through the store's
-``VALUES`` binding (:meth:`graph.store.Store.execute`). Per-item details are read with
+``VALUES`` binding (:meth:`mandategraph.graph.store.Store.execute`). Per-item details are read with
 Oxigraph pattern look-ups (:class:`Reader`), which cost an index probe each.
 """
 
@@ -29,10 +29,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Identifier
 
-from api.openapi import errors
-from graph.errors import BadParameterError, NotFoundError
-from graph.store import Store
-from ontology.namespaces import (
+from mandategraph.api.openapi import errors
+from mandategraph.errors import BadParameterError, NotFoundError
+from mandategraph.graph.store import Store
+from mandategraph.ontology.namespaces import (
     ID,
     MG,
     activity_iri,
@@ -336,7 +336,7 @@ class Reader:
         self, text: str, bindings: dict[str, Identifier] | None = None
     ) -> list[dict[str, Any]]:
         """Run a SELECT with bound values; rows map variable names to Oxigraph terms."""
-        results = self.store.execute(text, bindings=bindings or None)
+        results = self.store.query(text, bindings=bindings or None)
         if not isinstance(results, ox.QuerySolutions):
             raise TypeError("select() runs SELECT queries only")
         names = [v.value for v in results.variables]
@@ -1210,7 +1210,7 @@ def document_activities(reader: Reader, iri: str) -> list[Ref]:
 def api_docs(request: Request) -> HTMLResponse:
     """Swagger UI for the OpenAPI document, from local assets."""
     if not (SWAGGER_DIR / "swagger-ui-bundle.js").is_file():
-        from api.pages import api_reference
+        from mandategraph.api.pages import api_reference
 
         return api_reference(request)
     return get_swagger_ui_html(

@@ -11,14 +11,14 @@ SPARQL 1.1 Service Description, or, for a browser, the page registered as
 
 Safe by default:
 
-* queries run in killable worker processes (:mod:`graph.executor`); past
+* queries run in killable worker processes (:mod:`mandategraph.graph.executor`); past
   ``MANDATEGRAPH_QUERY_TIMEOUT`` the work is stopped and the answer is 503 with a JSON
   message, while other requests keep being served;
 * at most ``MANDATEGRAPH_MAX_ROWS`` rows (or triples) are returned; a cut result says
   so in the header ``X-Mandategraph-Truncated: true`` and stays a valid document;
 * the engine cannot reach the network (a SERVICE to any host would let anyone make
   this server send requests: server-side request forgery): queries run on threads
-  whose sockets are switched off (:mod:`graph.sandbox`), so a ``SERVICE`` or ``LOAD``
+  whose sockets are switched off (:mod:`mandategraph.graph.sandbox`), so a ``SERVICE`` or ``LOAD``
   fails with 403 whatever its spelling; only with ``MANDATEGRAPH_SERVICE_ALLOWLIST``
   set may a query whose ``SERVICE`` endpoints are all listed run with network;
 * the checks of a query (size, nesting, SERVICE) run in the worker under the
@@ -52,12 +52,12 @@ from fastapi.responses import Response
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from api import openapi
-from api.openapi import SPARQL_RESULTS, errors
-from graph.errors import BadParameterError, ForbiddenError, UnknownFormatError
-from graph.executor import Executor
-from graph.settings import Settings
-from graph.store import Store
+from mandategraph.api import openapi
+from mandategraph.api.openapi import SPARQL_RESULTS, errors
+from mandategraph.api.settings import Settings
+from mandategraph.errors import BadParameterError, ForbiddenError, UnknownFormatError
+from mandategraph.graph.executor import Executor
+from mandategraph.graph.store import Store
 
 router = APIRouter(tags=["sparql"])
 

@@ -38,8 +38,8 @@ def median_seconds(work: Callable[[], object], repeat: int) -> float:
 
 
 def measure(triples: int, repeat: int) -> dict[str, object]:
-    from ontology.reasoning import infer, java_available
-    from ontology.validation import validate
+    from mandategraph.ontology.reasoning import infer, java_available
+    from mandategraph.ontology.validation import validate
 
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         path = Path(tmp) / "data.nt"

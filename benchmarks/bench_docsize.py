@@ -99,9 +99,9 @@ def _release_free_memory() -> None:
 def worker(path: Path, *, ingest: bool, trace: bool = False) -> dict[str, Any]:
     """In a fresh process: warm up on the seed's first page, then read and extract
     ``path``; with ``trace``, only the traced heap peak of that (``heap_mb``)."""
-    from graph.extract import extract
-    from graph.readers import read_document
-    from ontology.registry import load_registry
+    from mandategraph.graph.extract import extract
+    from mandategraph.graph.readers import read_document
+    from mandategraph.ontology.registry import load_registry
 
     registry = load_registry()
     # The pipelines and matchers are built on the first page of the seed: a whole
@@ -135,11 +135,11 @@ def worker(path: Path, *, ingest: bool, trace: bool = False) -> dict[str, Any]:
 
 def _ingest(document: Any, graph: Any) -> dict[str, float]:
     """The steps of ``ingest`` after extraction, each timed, on an in-memory store."""
-    from graph.build import load_vocabulary, materialize_inferences
-    from graph.ingest import check_shapes
-    from graph.store import Store
-    from ontology.namespaces import document_graph
-    from ontology.reasoning import java_available
+    from mandategraph.graph.build import load_vocabulary, materialize_inferences
+    from mandategraph.graph.ingest import check_shapes
+    from mandategraph.graph.store import Store
+    from mandategraph.ontology.namespaces import document_graph
+    from mandategraph.ontology.reasoning import java_available
 
     out: dict[str, float] = {}
     with Store.open("memory") as store:

@@ -3,7 +3,7 @@ and plain rdflib, on the same synthetic graph, in one run.
 
 Engines (each a fresh server on 127.0.0.1, one at a time, so they never share the CPU):
 
-* ``mandategraph disk``: ``uvicorn api.app:create_app`` on the on-disk store, the
+* ``mandategraph disk``: ``uvicorn mandategraph.api.app:create_app`` on the on-disk store, the
   query workers on ``Store.read_only`` (``MANDATEGRAPH_SERVE_FROM_MEMORY=false``);
 * ``mandategraph memory``: the same with ``MANDATEGRAPH_SERVE_FROM_MEMORY=true``
   (each worker copies the store into memory at start);
@@ -83,8 +83,8 @@ class EngineRun:
 
 def canned_queries(names: list[str] | None) -> dict[str, str]:
     """The canned queries with their default parameters, prefixes spelled out."""
-    from ontology.namespaces import PREFIXES
-    from queries.catalog import load_catalog
+    from mandategraph.ontology.namespaces import PREFIXES
+    from mandategraph.queries.catalog import load_catalog
 
     prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
     catalog = load_catalog()
@@ -147,7 +147,7 @@ def mandategraph_env(store: Path, *, memory: bool, cache: int, budget: float) ->
 
 def uvicorn_command(port: int) -> list[str]:
     """The mandategraph server on ``port`` (settings come from the environment)."""
-    return [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
+    return [sys.executable, "-m", "uvicorn", "mandategraph.api.app:create_app", "--factory",
             "--host", "127.0.0.1", "--log-level", "warning", "--port", str(port)]
 
 
@@ -328,7 +328,7 @@ def ensure_data(triples: int) -> Path:
 def build_mandategraph_store(data: Path, location: Path) -> float:
     import pyoxigraph as ox
 
-    from graph.store import Store
+    from mandategraph.graph.store import Store
 
     started = time.perf_counter()
     with Store.open(location) as store:

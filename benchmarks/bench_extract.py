@@ -87,7 +87,7 @@ class _Source:
 
 def _sources(registry: Any) -> dict[str, _Source]:
     """The preamble and numbered sections of each source report, and its state names."""
-    from graph.segment import find_sections
+    from mandategraph.graph.segment import find_sections
 
     out: dict[str, _Source] = {}
     for lang, path in SOURCES.items():
@@ -138,7 +138,7 @@ def synthetic_reports(
         The reports, named ``synthetic-NNN.<lang>.txt``.
     """
     if registry is None:
-        from ontology.registry import load_registry
+        from mandategraph.ontology.registry import load_registry
 
         registry = load_registry()
     sources = _sources(registry)
@@ -177,9 +177,9 @@ def _median_of(run: Callable[[], object], repeat: int) -> tuple[float, list[floa
 def cold_worker() -> dict[str, float | int]:
     """In a fresh process: imports, registry, first and second extraction of the seed."""
     started = time.perf_counter()
-    from graph.extract import extract
-    from graph.readers import read_document
-    from ontology.registry import load_registry
+    from mandategraph.graph.extract import extract
+    from mandategraph.graph.readers import read_document
+    from mandategraph.ontology.registry import load_registry
 
     imported = time.perf_counter()
     registry = load_registry()
@@ -222,9 +222,9 @@ def run(*, documents: int, repeat: int, seed: int) -> dict[str, Any]:
     """All four measurements; returns the figures the table is made from."""
     figures: dict[str, Any] = {"cold": cold_load(), "repeat": repeat}
 
-    from graph.extract import extract
-    from graph.readers import read_document
-    from ontology.registry import load_registry
+    from mandategraph.graph.extract import extract
+    from mandategraph.graph.readers import read_document
+    from mandategraph.ontology.registry import load_registry
 
     registry = load_registry()
     for path in SOURCES.values():  # every language's pipeline, before any clock

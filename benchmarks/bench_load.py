@@ -1,6 +1,6 @@
 """Load benchmark: many clients against ``/sparql`` at once, some of them hostile.
 
-A real server (``uvicorn api.app:create_app``, the default settings but for the query
+A real server (``uvicorn mandategraph.api.app:create_app``, the default settings but for the query
 timeout) on a synthetic store is driven by ``--clients`` concurrent clients for
 ``--duration`` seconds on loopback. Each client sends, in a random order fixed by
 ``--seed``:

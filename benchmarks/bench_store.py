@@ -50,7 +50,7 @@ from rdflib import Literal
 from rdflib.term import Identifier
 
 from benchmarks.generate import DEFAULT_SEED, default_path, generate, parse_size, size_label
-from ontology.namespaces import GRAPH, state_iri
+from mandategraph.ontology.namespaces import GRAPH, state_iri
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -189,7 +189,7 @@ def _measure(
     from rdflib import Dataset, Graph
     from rdflib.plugins.sparql import prepareQuery
 
-    from graph.store import Store
+    from mandategraph.graph.store import Store, with_values
 
     began = time.perf_counter()
     result: dict[str, Any] = {"engine": engine, "rss_start_mb": _rss_mb(), "queries": {}}
@@ -203,29 +203,18 @@ def _measure(
             store = Store.open(scratch)
         else:
             store = Store.open("memory")
-        try:
-            store.load_file(path, graph=BENCH_GRAPH, fmt="nt")
-        except SyntaxError:
-            # Store.load_file passes the path as pyoxigraph's first argument, which is the
-            # *data* (so the path itself is parsed as N-Triples); until that is fixed, load
-            # the way it means to: bulk_load(path=...). The failed call stops at column 1.
-            import pyoxigraph as ox
-
-            load_began = time.perf_counter()
-            store.oxigraph.bulk_load(
-                path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(BENCH_GRAPH)
-            )
-            result["notes"] = ["Store.load_file failed (path parsed as data): bulk_load(path=)"]
+        store.load_file(path, graph=BENCH_GRAPH, fmt="nt")
         result["load_s"] = time.perf_counter() - load_began
         opened = store
 
         def run_query(name: str) -> list[Any]:
             text, bindings = QUERIES[name]
-            return list(opened.query(text, bindings=bindings))
+            # rdflib's API over Oxigraph (oxrdflib): rows converted to rdflib terms
+            return list(opened.dataset.query(with_values(text, bindings or {})))
 
         def direct(name: str) -> Callable[[], object]:
             text, bindings = QUERIES[name]
-            return lambda: _ox_rows(opened.execute(text, bindings=bindings))
+            return lambda: _ox_rows(opened.query(text, bindings=bindings))
 
     else:
         if engine == "rdflib":

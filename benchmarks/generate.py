@@ -38,7 +38,7 @@ from typing import TextIO
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from ontology.namespaces import (
+from mandategraph.ontology.namespaces import (
     ID,
     MG,
     activity_iri,

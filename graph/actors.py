@@ -40,7 +40,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from graph.errors import ExtractionError
+from mandategraph.errors import ExtractionError
 
 #: Kinds of mentions.
 KINDS = ("organization", "state", "instrument", "person", "place", "candidate", "group")
@@ -164,7 +164,7 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
 def load_default_registry() -> Any:
     """The project registry (``ontology.registry.load_registry()``), cached there."""
     try:
-        from ontology.registry import load_registry
+        from mandategraph.ontology.registry import load_registry
     except ImportError as exc:  # pragma: no cover - the registry ships with the project
         raise ExtractionError("the reference registry (ontology/registry.py) is missing") from exc
     return load_registry()

@@ -4,13 +4,13 @@ The steps, each writing its own named graph:
 
 1. ``graph/ontology``: the OWL ontology (``ontology/mandategraph.ttl``);
 2. ``graph/reference``: states, organizations, themes, instruments (the registry);
-3. ``graph/document/<slug>``: one per corpus document (see :mod:`graph.ingest`);
+3. ``graph/document/<slug>``: one per corpus document (see :mod:`mandategraph.graph.ingest`);
 4. ``graph/inferred``: class memberships entailed by HermiT over all of the above,
    so that plain SPARQL (``?x a mg:Organization``) sees them.
 
 A document that fails is reported and skipped; the documents already stored stay.
 Steps 1-3 mark the inferred graph stale before they write and step 4 clears the mark
-(:meth:`graph.store.Store.mark_inferred_stale`), so a build that is killed, or runs
+(:meth:`mandategraph.graph.store.Store.mark_inferred_stale`), so a build that is killed, or runs
 without reasoning, leaves a store that says so; the next build with reasoning repairs it.
 """
 
@@ -23,11 +23,11 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from graph.errors import MandategraphError
-from graph.ingest import IngestResult, corpus_files, ingest_document
-from graph.readers import Document, read_document
-from graph.store import Store
-from ontology.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from mandategraph.errors import MandategraphError
+from mandategraph.graph.ingest import IngestResult, corpus_files, ingest_document
+from mandategraph.graph.readers import Document, read_document
+from mandategraph.graph.store import Store
+from mandategraph.ontology.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
 
 Progress = Callable[[str], None]
 
@@ -51,8 +51,8 @@ def load_vocabulary(store: Store) -> tuple[int, int]:
     Returns:
         The triple counts of the ontology graph and of the reference graph.
     """
-    from ontology.loader import ontology_graph
-    from ontology.registry import load_registry
+    from mandategraph.ontology.loader import ontology_graph
+    from mandategraph.ontology.registry import load_registry
 
     store.mark_inferred_stale()
     ontology = store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
@@ -66,12 +66,12 @@ def materialize_inferences(store: Store) -> int:
     Clears the store's stale mark once the inferred graph is written.
 
     Raises:
-        graph.errors.ValidationError: the data makes the ontology inconsistent.
+        mandategraph.errors.ValidationError: the data makes the ontology inconsistent.
 
     Returns:
         The number of inferred triples written to ``graph/inferred``.
     """
-    from ontology.reasoning import infer
+    from mandategraph.ontology.reasoning import infer
 
     data = Graph()
     for counted in store.graphs():
@@ -91,6 +91,7 @@ def build(
     validate: bool = True,
     reason: bool = True,
     progress: Progress | None = None,
+    max_document_bytes: int | None = None,
 ) -> BuildReport:
     """Build the whole graph from the ontology, the registry and a corpus folder.
 
@@ -101,9 +102,11 @@ def build(
         validate: check each document graph against the SHACL shapes.
         reason: materialize HermiT's inferences (needs Java).
         progress: called with a short message before each step.
+        max_document_bytes: the largest document read (see
+            :func:`mandategraph.graph.readers.check_size`).
 
     Raises:
-        graph.errors.DocumentError: the corpus folder does not exist.
+        mandategraph.errors.DocumentError: the corpus folder does not exist.
     """
     started = time.perf_counter()
     say = progress or (lambda _message: None)
@@ -114,7 +117,7 @@ def build(
     documents: list[Document] = []
     for path in files:
         try:
-            documents.append(read_document(path))
+            documents.append(read_document(path, max_bytes=max_document_bytes))
         except MandategraphError as exc:
             report.failures.append((path, exc))
     # Resolutions first, so that reports citing them can be checked against their text.
@@ -126,7 +129,7 @@ def build(
         except MandategraphError as exc:
             report.failures.append((document.path, exc))
     if reason:
-        from ontology.reasoning import java_available
+        from mandategraph.ontology.reasoning import java_available
 
         if java_available():
             say("reasoning (HermiT)")

@@ -40,9 +40,9 @@ import yaml
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from graph.errors import DocumentError
-from graph.readers import Document
-from ontology.namespaces import MG
+from mandategraph.errors import DocumentError
+from mandategraph.graph.readers import Document
+from mandategraph.ontology.namespaces import MG
 
 Item = tuple[str, str]  # (section, item)
 
@@ -155,7 +155,7 @@ def load_gold(path: str | Path) -> dict[str, Any]:
     """The gold file as a dict.
 
     Raises:
-        graph.errors.DocumentError: missing or not a YAML mapping.
+        mandategraph.errors.DocumentError: missing or not a YAML mapping.
     """
     path = Path(path)
     try:
@@ -244,7 +244,7 @@ def evaluate(
     """
     gold = load_gold(gold_path)
     if isinstance(graph_or_doc, Document):
-        from graph.extract import extract
+        from mandategraph.graph.extract import extract
 
         graph = extract(graph_or_doc, registry=registry)
     else:

@@ -5,7 +5,7 @@ queries on an on-disk store run in a small pool of **worker processes**, each ho
 ``pyoxigraph.Store.read_only(path)`` (read-only opens live beside the one writer). The
 caller waits for a worker's answer at most ``timeout`` seconds; past that the worker is
 killed (SIGKILL frees its CPU at once), a replacement is started in the background and
-:class:`~graph.errors.QueryTimeoutError` is raised. The other workers keep serving
+:class:`~mandatemandategraph.errors.QueryTimeoutError` is raised. The other workers keep serving
 meanwhile. Workers are started by ``forkserver`` (``spawn`` where there is none), which
 imports this module once so a replacement is ready in tens of milliseconds.
 
@@ -76,8 +76,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph import errors
-from graph.errors import (
+from mandategraph import errors
+from mandategraph.errors import (
     BadParameterError,
     ForbiddenError,
     MandategraphError,
@@ -86,9 +86,9 @@ from graph.errors import (
     StoreError,
     UnknownFormatError,
 )
-from graph.results import GRAPH_FORMATS, RESULT_FORMATS, Table, to_table
-from graph.sandbox import QueryThreads, deny_network, is_sandboxed
-from graph.store import (
+from mandategraph.graph.results import GRAPH_FORMATS, RESULT_FORMATS, Table, to_table
+from mandategraph.graph.sandbox import QueryThreads, deny_network, is_sandboxed
+from mandategraph.graph.store import (
     MEMORY,
     Store,
     open_read_only,
@@ -96,11 +96,11 @@ from graph.store import (
     with_values,
     write_stale_marker,
 )
-from ontology.namespaces import PREFIXES
+from mandategraph.ontology.namespaces import PREFIXES
 
 log = logging.getLogger(__name__)
 
-#: The pseudo-format asking for a :class:`~graph.results.Table` instead of bytes.
+#: The pseudo-format asking for a :class:`~mandategraph.graph.results.Table` instead of bytes.
 TABLE = "table"
 
 #: Seconds a worker may take to open (or load into memory) the store.
@@ -639,7 +639,7 @@ def run_task(store: ox.Store, task: _Task, prefixes: Mapping[str, str]) -> Query
 
 class QueryRunner:
     """Runs tasks on query threads: sandboxed ones, and with an allow-list, one that
-    may reach the allow-listed ``SERVICE`` endpoints (see :mod:`graph.sandbox`).
+    may reach the allow-listed ``SERVICE`` endpoints (see :mod:`mandategraph.graph.sandbox`).
 
     Every check of a task (:func:`check_shape`, :func:`federates`) runs on a sandboxed
     query thread too, so the caller's deadline covers it.
@@ -932,7 +932,7 @@ def _context(allocator: str | None = None) -> Any:
     if "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn")
     context = mp.get_context("forkserver")
-    context.set_forkserver_preload(["graph.executor"])
+    context.set_forkserver_preload(["mandategraph.graph.executor"])
     if allocator:
         from multiprocessing import forkserver
 
@@ -1012,7 +1012,7 @@ class Executor:
             cache_size: results kept in the LRU cache (0: no cache).
             allocator: memory allocator of the workers (see :func:`resolve_allocator`).
             service_allowlist: endpoints a ``SERVICE`` may reach; empty: the query
-                threads have no network at all (see :mod:`graph.sandbox`).
+                threads have no network at all (see :mod:`mandategraph.graph.sandbox`).
             max_query_bytes: longest query or update text (``None``: no limit).
             max_workers: how far the pool of an on-disk store may grow while every
                 worker is busy (``None``: ``workers``); see :meth:`_grow`.
@@ -1060,7 +1060,7 @@ class Executor:
 
     @classmethod
     def for_store(cls, store: Store, **options: Any) -> Executor:
-        """The executor fitting an open :class:`~graph.store.Store`.
+        """The executor fitting an open :class:`~mandategraph.graph.store.Store`.
 
         A ``memory`` store runs queries in-process; an on-disk store gets worker
         processes. Updates go to ``store`` itself when it is writable, else to a writer
@@ -1293,7 +1293,7 @@ class Executor:
         max_rows: int | None | bool = True,
         timeout: float | None = None,
     ) -> Table:
-        """Run a query and read its results as a :class:`~graph.results.Table`.
+        """Run a query and read its results as a :class:`~mandategraph.graph.results.Table`.
 
         Same errors as :meth:`query`.
         """

@@ -1,4 +1,4 @@
-"""Extraction: one :class:`~graph.readers.Document` -> its RDF graph.
+"""Extraction: one :class:`~mandategraph.graph.readers.Document` -> its RDF graph.
 
 What a document yields (vocabulary of ``ontology/README.md``, IRIs from
 ``ontology/namespaces.py``):
@@ -40,13 +40,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from graph.activities import Activity, read_activities
-from graph.actors import Mention, find_mentions, load_default_registry, org_kind
-from graph.citations import Citation, SymbolMention, find_citations, find_symbols
-from graph.errors import ExtractionError
-from graph.readers import Document
-from graph.segment import Segmentation, Sentence, segment
-from ontology.namespaces import (
+from mandategraph.errors import ExtractionError
+from mandategraph.graph.activities import Activity, read_activities
+from mandategraph.graph.actors import Mention, find_mentions, load_default_registry, org_kind
+from mandategraph.graph.citations import Citation, SymbolMention, find_citations, find_symbols
+from mandategraph.graph.readers import Document
+from mandategraph.graph.segment import Segmentation, Sentence, segment
+from mandategraph.ontology.namespaces import (
     FOAF,
     MG,
     PREFIXES,
@@ -417,7 +417,7 @@ def extract(
     """The graph of everything extracted from ``doc``.
 
     Args:
-        doc: a document from :func:`graph.readers.read_document`.
+        doc: a document from :func:`mandategraph.graph.readers.read_document`.
         registry: the reference registry (``ontology.registry.load_registry()`` when
             omitted; pass one to test with other reference data).
         known_paragraphs: for resolutions already loaded in the store, the paragraph
@@ -428,7 +428,7 @@ def extract(
         An rdflib graph (deterministic: same input, same triples).
 
     Raises:
-        graph.errors.ExtractionError: the text gives nothing to extract from.
+        mandategraph.errors.ExtractionError: the text gives nothing to extract from.
     """
     if not doc.text.strip():
         raise ExtractionError(f"{doc.path}: nothing to extract from an empty text")
@@ -699,7 +699,7 @@ def _activity(
         if note not in doc.warnings:
             doc.warnings.append(note)
         return
-    from ontology.namespaces import activity_iri
+    from mandategraph.ontology.namespaces import activity_iri
 
     node = activity_iri(doc.slug, activity.local)
     b.fact(node, RDF.type, MG.Activity, first_span)

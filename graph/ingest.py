@@ -12,11 +12,11 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from graph.errors import ExtractionError, MandategraphError
-from graph.extract import extract
-from graph.readers import Document, read_document
-from graph.store import Store
-from ontology.namespaces import REFERENCE_GRAPH, document_graph, document_iri
+from mandategraph.errors import ExtractionError, MandategraphError
+from mandategraph.graph.extract import extract
+from mandategraph.graph.readers import Document, read_document
+from mandategraph.graph.store import Store
+from mandategraph.ontology.namespaces import REFERENCE_GRAPH, document_graph, document_iri
 
 #: File endings ingested from a corpus folder (sidecars ``.yaml`` are metadata).
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx")
@@ -40,9 +40,9 @@ def corpus_files(directory: Path) -> list[Path]:
     """The document files of a corpus folder, sorted by name.
 
     Raises:
-        graph.errors.DocumentError: the folder does not exist.
+        mandategraph.errors.DocumentError: the folder does not exist.
     """
-    from graph.errors import DocumentError
+    from mandategraph.errors import DocumentError
 
     if not directory.is_dir():
         raise DocumentError(f"corpus folder not found: {directory}")
@@ -64,7 +64,7 @@ SELECT ?symbol ?number WHERE {
 def known_paragraphs(store: Store) -> dict[str, set[str]]:
     """The paragraph paths of every resolution whose text is in the store, by symbol."""
     known: dict[str, set[str]] = {}
-    for row in store.execute(KNOWN_PARAGRAPHS):  # type: ignore[union-attr]
+    for row in store.query(KNOWN_PARAGRAPHS):  # type: ignore[union-attr]
         known.setdefault(row["symbol"].value, set()).add(row["number"].value)
     return known
 
@@ -75,11 +75,11 @@ def extract_document(
     """Extract one read document without touching any store.
 
     Args:
-        document: from :func:`graph.readers.read_document`.
+        document: from :func:`mandategraph.graph.readers.read_document`.
         known: paragraphs of loaded resolutions, to flag citations of missing ones.
 
     Raises:
-        graph.errors.ExtractionError: extraction failed on readable text.
+        mandategraph.errors.ExtractionError: extraction failed on readable text.
     """
     try:
         return extract(document, known_paragraphs=known)
@@ -93,11 +93,11 @@ def check_shapes(store: Store, data: Graph) -> None:
     """Validate a document graph (with the stored reference data) against the shapes.
 
     Raises:
-        graph.errors.ValidationError: a shape is broken; the message lists each
+        mandategraph.errors.ValidationError: a shape is broken; the message lists each
             violation in plain words.
     """
-    from ontology.loader import ontology_graph
-    from ontology.validation import validate
+    from mandategraph.ontology.loader import ontology_graph
+    from mandategraph.ontology.validation import validate
 
     combined = Graph()
     for triple in data:
@@ -114,6 +114,7 @@ def ingest(
     lang: str | None = None,
     kind: str | None = None,
     validate: bool = True,
+    max_document_bytes: int | None = None,
 ) -> IngestResult:
     """Read, extract, check and store one document file, replacing its named graph.
 
@@ -123,12 +124,14 @@ def ingest(
         lang: ``fr``, ``en`` or ``es``; detected from the text when omitted.
         kind: ``report`` or ``resolution``; detected when omitted.
         validate: check the SHACL shapes before writing.
+        max_document_bytes: the largest document read (see
+            :func:`mandategraph.graph.readers.check_size`).
 
     Raises:
-        graph.errors.MandategraphError: the document could not be read, extracted or
+        mandategraph.errors.MandategraphError: the document could not be read, extracted or
             validated; nothing was written.
     """
-    document = read_document(path, lang=lang, kind=kind)
+    document = read_document(path, lang=lang, kind=kind, max_bytes=max_document_bytes)
     return ingest_document(store, document, validate=validate)
 
 
@@ -136,7 +139,7 @@ def ingest_document(store: Store, document: Document, *, validate: bool = True) 
     """Extract, check and store one read document, replacing its named graph.
 
     Raises:
-        graph.errors.MandategraphError: extraction or validation failed; nothing was
+        mandategraph.errors.MandategraphError: extraction or validation failed; nothing was
             written.
     """
     data = extract_document(document, known=known_paragraphs(store))

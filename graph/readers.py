@@ -12,7 +12,7 @@ what it does not give is detected from the text.
 Two guards keep a bad file from costing more than it is worth:
 
 * **Size.** A document larger than ``MANDATEGRAPH_MAX_DOCUMENT_BYTES`` is refused
-  (:class:`~graph.errors.DocumentError`) before its text is read: extraction, the
+  (:class:`~mandatemandategraph.errors.DocumentError`) before its text is read: extraction, the
   SHACL check and the reasoner cost seconds and hundreds of megabytes per megabyte
   of text (``benchmarks/bench_docsize.py``).
 * **Encoding.** Text is UTF-8. A few invalid bytes in an otherwise UTF-8 file are
@@ -34,9 +34,8 @@ from typing import Any
 
 import yaml
 
-from graph.errors import DocumentError
-from graph.settings import get_settings
-from ontology.namespaces import slugify
+from mandategraph.errors import DocumentError
+from mandategraph.ontology.namespaces import slugify
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +73,8 @@ _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 _SIDECAR_KEYS = ("title", "kind", "language", "publisher", "year", "symbol", "slug")
 #: The setting that bounds a document's size, named in the error a larger one gets.
 SIZE_SETTING = "MANDATEGRAPH_MAX_DOCUMENT_BYTES"
+#: The largest document read when the caller names no limit (the setting's default).
+DEFAULT_MAX_DOCUMENT_BYTES = 5_000_000
 #: Suffixes read as text (anything but PDF and DOCX), whose file size is their text's.
 _BINARY_FORMATS = (".pdf", ".docx")
 # What "surrogateescape" makes of each byte that is not UTF-8: U+DC80..U+DCFF.
@@ -128,14 +129,14 @@ def read_document(
         lang: force the language (``fr``, ``en``, ``es``) instead of detecting it.
         kind: force the kind (``report``, ``resolution``) instead of detecting it.
         max_bytes: the largest document accepted (see :func:`check_size`); the
-            ``MANDATEGRAPH_MAX_DOCUMENT_BYTES`` setting when omitted, ``0`` = no limit.
+            :data:`DEFAULT_MAX_DOCUMENT_BYTES` when omitted, ``0`` = no limit.
 
     Returns:
         The :class:`Document`, its text exactly as decoded (invalid UTF-8 bytes
         replaced by U+FFFD, one each, and named in :attr:`Document.warnings`).
 
     Raises:
-        graph.errors.DocumentError: the file is missing, empty, binary, larger than
+        mandategraph.errors.DocumentError: the file is missing, empty, binary, larger than
             the limit, or an option has a value outside the known ones.
     """
     path = Path(path)
@@ -198,7 +199,7 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     """The metadata sidecar ``<stem>.yaml`` (or ``.yml``) beside ``path``, or ``{}``.
 
     Raises:
-        graph.errors.DocumentError: the sidecar exists but is not a YAML mapping.
+        mandategraph.errors.DocumentError: the sidecar exists but is not a YAML mapping.
     """
     for suffix in (".yaml", ".yml"):
         sidecar = path.with_suffix(suffix)
@@ -253,7 +254,7 @@ def check_size(path: str | Path, *, max_bytes: int | None = None) -> None:
             setting when omitted, ``0`` = no limit.
 
     Raises:
-        graph.errors.DocumentError: the file is larger than the limit (or missing).
+        mandategraph.errors.DocumentError: the file is larger than the limit (or missing).
     """
     path = Path(path)
     limit = _limit(max_bytes)
@@ -268,7 +269,7 @@ def check_size(path: str | Path, *, max_bytes: int | None = None) -> None:
 
 
 def _limit(max_bytes: int | None) -> int:
-    limit = get_settings().max_document_bytes if max_bytes is None else max_bytes
+    limit = DEFAULT_MAX_DOCUMENT_BYTES if max_bytes is None else max_bytes
     return max(limit, 0)
 
 
@@ -430,7 +431,7 @@ def _stem(path: Path) -> str:
 
 
 def _symbol_of(text: str) -> str | None:
-    from graph.citations import find_symbols
+    from mandategraph.graph.citations import find_symbols
 
     symbols = find_symbols(text[:2000])
     return symbols[0].symbol if symbols else None

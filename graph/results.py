@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.errors import UnknownFormatError
+from mandategraph.errors import UnknownFormatError
 
 #: SELECT/ASK formats: name -> (pyoxigraph format, media type)
 RESULT_FORMATS: dict[str, tuple[ox.QueryResultsFormat, str]] = {

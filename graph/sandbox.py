@@ -32,11 +32,11 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
-from graph.errors import StoreError
+from mandategraph.errors import StoreError
 
 T = TypeVar("T")
 
-#: Stack of a query thread: deep enough for the nesting :mod:`graph.executor` admits.
+#: Stack of a query thread: deep enough for the nesting :mod:`mandategraph.graph.executor` admits.
 STACK_BYTES = 256 * 1024 * 1024
 
 _stack_lock = threading.Lock()

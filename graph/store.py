@@ -2,7 +2,7 @@
 
 ``Store.open("memory")`` gives an in-memory store (tests); ``Store.open(path)`` an
 embedded persistent Oxigraph store on disk (the default, see
-:class:`graph.settings.Settings`). Queries go through rdflib (``Dataset`` with the
+:class:`mandategraph.api.settings.Settings`). Queries go through rdflib (``Dataset`` with the
 ``Oxigraph`` plugin of oxrdflib), which hands the query text and bindings to the Rust
 engine, so they cost what Oxigraph costs.
 
@@ -41,11 +41,10 @@ from typing import Any
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
-from graph.errors import BadParameterError, QuerySyntaxError, StoreError, UnknownFormatError
-from ontology.namespaces import GRAPH, INFERRED_GRAPH, PREFIXES
+from mandategraph.errors import BadParameterError, QuerySyntaxError, StoreError, UnknownFormatError
+from mandategraph.ontology.namespaces import GRAPH, INFERRED_GRAPH, PREFIXES
 
 MEMORY = "memory"
 
@@ -444,36 +443,14 @@ class Store:
         text: str,
         *,
         bindings: Mapping[str, Identifier] | None = None,
-    ) -> Result:
-        """Run a SPARQL query over the union of all named graphs.
-
-        Args:
-            text: the query. The prefixes of :data:`ontology.namespaces.PREFIXES` are
-                predeclared.
-            bindings: values for variables, bound by a ``VALUES`` block of
-                serialized RDF terms (see :func:`with_values`), never pasted as text.
-
-        Raises:
-            QuerySyntaxError: the query does not parse (with line and column).
-        """
-        try:
-            with self._faults(doing="read", queries=True):
-                return self.dataset.query(with_values(text, bindings or {}))
-        except SyntaxError as exc:
-            raise syntax_error(exc, text) from exc
-
-    def execute(
-        self,
-        text: str,
-        *,
-        bindings: Mapping[str, Identifier] | None = None,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a SPARQL query on the engine directly and return pyoxigraph results.
+        """Run a SPARQL query on the engine and return pyoxigraph results.
 
-        The fast path for serializing results (SPARQL JSON/XML/CSV/TSV, RDF): no
-        rdflib term conversion. Same semantics as :meth:`query`.
+        The default graph is the union of all named graphs, unless the query names
+        its own with ``FROM`` or ``default_graphs`` is given. No rdflib term
+        conversion: results serialize straight to SPARQL JSON/XML/CSV/TSV or RDF.
 
         Args:
             text: the query.

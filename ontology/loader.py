@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from ontology.namespaces import PREFIXES, SH
+from mandategraph.ontology.namespaces import PREFIXES, SH
 
 HERE = Path(__file__).resolve().parent
 

@@ -3,7 +3,7 @@
 Two services:
 
 * :func:`check_consistency` says whether the ontology, plus optional data, is
-  consistent; if it is not, it raises :class:`graph.errors.ValidationError` with
+  consistent; if it is not, it raises :class:`mandatemandategraph.errors.ValidationError` with
   the likely causes in plain words.
 * :func:`infer` returns the class memberships HermiT entails for the individuals
   of the data that the data does not already state (superclasses such as
@@ -35,9 +35,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from graph.errors import MandategraphError, ValidationError
-from ontology.loader import ontology_graph
-from ontology.namespaces import BASE, PREFIXES
+from mandategraph.errors import MandategraphError, ValidationError
+from mandategraph.ontology.loader import ontology_graph
+from mandategraph.ontology.namespaces import BASE, PREFIXES
 
 __all__ = [
     "OWL2_DATATYPES",

@@ -45,7 +45,7 @@ from rdflib import Graph, URIRef
 from rdflib import Literal as RdfLiteral
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from ontology.namespaces import (
+from mandategraph.ontology.namespaces import (
     ID,
     MG,
     PREFIXES,
@@ -869,7 +869,7 @@ class Registry:
         """The reference graph: states, groups, organizations, themes, instruments.
 
         Returns:
-            A new graph named :data:`~ontology.namespaces.REFERENCE_GRAPH`. Codes are
+            A new graph named :data:`~mandategraph.ontology.namespaces.REFERENCE_GRAPH`. Codes are
             plain ``skos:notation`` literals; names are ``skos:prefLabel`` (one per
             language), ``skos:altLabel`` (variants, acronyms, official names) and an
             English ``rdfs:label``. Territories, adjectives and contextual names are

@@ -30,9 +30,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from graph.errors import ValidationError
-from ontology.loader import ontology_graph, shapes_graph
-from ontology.namespaces import SH
+from mandategraph.errors import ValidationError
+from mandategraph.ontology.loader import ontology_graph, shapes_graph
+from mandategraph.ontology.namespaces import SH
 
 __all__ = ["ValidationReport", "Violation", "class_hierarchy", "validate"]
 

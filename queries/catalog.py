@@ -34,9 +34,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from graph.errors import BadParameterError, QueryNotFoundError, QuerySyntaxError
-from graph.store import syntax_error, with_values
-from ontology.namespaces import PREFIXES
+from mandategraph.errors import BadParameterError, QueryNotFoundError, QuerySyntaxError
+from mandategraph.graph.store import syntax_error, with_values
+from mandategraph.ontology.namespaces import PREFIXES
 
 QUERIES_DIR = Path(__file__).resolve().parent
 

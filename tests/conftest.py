@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graph.settings import PROJECT_ROOT
-from graph.store import Store
+from mandategraph.api.settings import PROJECT_ROOT
+from mandategraph.graph.store import Store
 
 CORPUS = PROJECT_ROOT / "corpus"
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -18,7 +18,7 @@ SHARED = PROJECT_ROOT.parent / "shared"
 @pytest.fixture(scope="session")
 def built_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, object]]:
     """An on-disk store built from corpus/ with shapes and reasoning, then closed."""
-    from graph.build import build
+    from mandategraph.graph.build import build
 
     location = tmp_path_factory.mktemp("built") / "store"
     with Store.open(location) as store:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.settings import Settings
+from mandategraph.api.settings import Settings
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 

@@ -20,8 +20,8 @@ import pyvis
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
-from graph.results import term_text
-from graph.store import Store
+from mandategraph.graph.results import term_text
+from mandategraph.graph.store import Store
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 VIS_JS = Path(pyvis.__file__).resolve().parent / "templates/lib/vis-9.1.2/vis-network.min.js"
@@ -81,7 +81,7 @@ def partnership_graph(
 
     bindings = {"_theme": Literal(theme) if theme else None,
                 "_state": Literal(state.upper()) if state else None}
-    rows = store.execute(PARTICIPATION, bindings=bindings)
+    rows = store.query(PARTICIPATION, bindings=bindings)
     actors_of: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, str] = {}
     graph = nx.Graph()

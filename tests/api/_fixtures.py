@@ -16,9 +16,9 @@ from pathlib import Path
 from fastapi import FastAPI
 from rdflib import Graph
 
-from graph.settings import Settings
-from graph.store import Store
-from ontology.namespaces import GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from mandategraph.api.settings import Settings
+from mandategraph.graph.store import Store
+from mandategraph.ontology.namespaces import GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
 
 ONTOLOGY = Path(__file__).resolve().parents[2] / "ontology" / "mandategraph.ttl"
 
@@ -215,7 +215,7 @@ def write_corpus(folder: Path) -> Path:
 
 def make_app(tmp_path: Path) -> tuple[FastAPI, Store]:
     """The app on the test store, with the report's text in a corpus folder."""
-    from api.app import create_app
+    from mandategraph.api.app import create_app
 
     store = build_store()
     settings = Settings(store="memory", corpus=write_corpus(tmp_path / "corpus"),

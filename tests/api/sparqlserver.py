@@ -42,7 +42,9 @@ def build_store(location: Path, graphs: Iterable[tuple[str, bytes | str, ox.RdfF
 def running_server(
     store: Path, *, log: Path, env: dict[str, str] | None = None, startup: float = 60.0
 ) -> Iterator[str]:
-    """Run ``uvicorn api.app:create_app --factory`` on a free port; yields its base URL.
+    """Run ``uvicorn mandategraph.api.app:create_app --factory`` on a free port.
+
+    Yields its base URL.
 
     The server gets a clean ``MANDATEGRAPH_*`` environment (plus ``env``) and runs from
     the log's folder, so no ``.env`` file of the working tree leaks in.
@@ -58,7 +60,7 @@ def running_server(
     )
     environment.update(env or {})
     command = [
-        sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
+        sys.executable, "-m", "uvicorn", "mandategraph.api.app:create_app", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
     ]
     with open(log, "wb") as output:

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from graph.build import load_vocabulary, materialize_inferences
-from graph.ingest import ingest
-from graph.settings import Settings
-from graph.store import Store
+from mandategraph.api.app import create_app
+from mandategraph.api.settings import Settings
+from mandategraph.graph.build import load_vocabulary, materialize_inferences
+from mandategraph.graph.ingest import ingest
+from mandategraph.graph.store import Store
 
 ROOT = Path(__file__).parents[2]
 

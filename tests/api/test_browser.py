@@ -18,7 +18,7 @@ import pytest
 from _fixtures import SENTENCE, build_store, span, write_corpus
 from sparqlserver import running_server
 
-from graph.settings import PROJECT_ROOT
+from mandategraph.api.settings import PROJECT_ROOT
 from tests.support import unavailable
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]

@@ -14,7 +14,7 @@ import pytest
 from _fixtures import ACTIVITY, WORKSHOP_ACTIVITY, make_app
 from fastapi.testclient import TestClient
 
-from queries.catalog import load_catalog
+from mandategraph.queries.catalog import load_catalog
 
 BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
@@ -202,10 +202,12 @@ def test_canned_query_runs_on_the_executor(client: TestClient) -> None:
 
 
 def test_canned_queries_on_the_built_corpus(request: pytest.FixtureRequest) -> None:
-    pytest.importorskip("graph.extract", reason="the extraction is not in the tree yet")
+    pytest.importorskip(
+        "mandategraph.graph.extract", reason="the extraction is not in the tree yet"
+    )
     built_path: tuple[Path, object] = request.getfixturevalue("built_path")
-    from api.app import create_app
-    from graph.settings import Settings
+    from mandategraph.api.app import create_app
+    from mandategraph.api.settings import Settings
 
     settings = Settings(store=str(built_path[0]), query_workers=1)
     with TestClient(create_app(settings)) as built:

@@ -9,7 +9,7 @@ import pytest
 from rdflib import Dataset, Graph
 from typer.testing import CliRunner
 
-from api.cli import app
+from mandategraph.api.cli import app
 from tests.support import unavailable
 
 
@@ -101,7 +101,7 @@ def test_export_ttl_parses_back_to_the_union(runner: CliRunner, store_args: list
     code, out, _err = run(runner, *store_args, "export", "--format", "ttl")
     assert code == 0
     union = Graph().parse(data=out, format="turtle")
-    distinct = built_store.execute(
+    distinct = built_store.query(
         "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
     assert len(union) == int(next(iter(distinct))[0].value)
 

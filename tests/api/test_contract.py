@@ -21,8 +21,8 @@ from fastapi.testclient import TestClient
 from hypothesis import strategies as st
 from schemathesis.checks import CHECKS, load_all_checks
 
-from api.app import create_app
-from graph.settings import Settings
+from mandategraph.api.app import create_app
+from mandategraph.api.settings import Settings
 
 #: Valid queries for the ``sparql-query`` format of ``/sparql`` (a JSON schema cannot
 #: say what parses as SPARQL): SELECT, ASK, CONSTRUCT and DESCRIBE.

@@ -22,8 +22,8 @@ from _fixtures import (
 from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 
-from ontology.namespaces import MG, org_iri, state_iri
-from queries.catalog import load_catalog
+from mandategraph.ontology.namespaces import MG, org_iri, state_iri
+from mandategraph.queries.catalog import load_catalog
 
 BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 ID = "https://w3id.org/mandategraph/id/"
@@ -281,7 +281,7 @@ def test_docs_use_local_assets(client: TestClient) -> None:
 
 
 def test_home_links_the_partnership_graph_only_when_served(client: TestClient) -> None:
-    from api.pages import has_route
+    from mandategraph.api.pages import has_route
 
     text = page(client, "/")
     assert ('href="/graph"' in text) == has_route(client.app, "/graph")  # type: ignore[arg-type]
@@ -291,10 +291,12 @@ def test_home_links_the_partnership_graph_only_when_served(client: TestClient) -
 
 
 def test_pages_on_the_built_corpus(request: pytest.FixtureRequest) -> None:
-    pytest.importorskip("graph.extract", reason="the extraction is not in the tree yet")
+    pytest.importorskip(
+        "mandategraph.graph.extract", reason="the extraction is not in the tree yet"
+    )
     built_path: tuple[Path, object] = request.getfixturevalue("built_path")
-    from api.app import create_app
-    from graph.settings import Settings
+    from mandategraph.api.app import create_app
+    from mandategraph.api.settings import Settings
 
     settings = Settings(store=str(built_path[0]), query_workers=1)
     with TestClient(create_app(settings)) as built:
@@ -318,8 +320,8 @@ def test_pages_on_the_built_corpus(request: pytest.FixtureRequest) -> None:
 def test_docs_fall_back_to_a_plain_page_without_swagger_assets(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import api.rest
+    import mandategraph.api.rest
 
-    monkeypatch.setattr(api.rest, "SWAGGER_DIR", tmp_path / "missing")
+    monkeypatch.setattr(mandategraph.api.rest, "SWAGGER_DIR", tmp_path / "missing")
     text = page(client, "/docs")
     assert "/api/activities" in text and "theme" in text and "<script" not in text

@@ -20,12 +20,12 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.app import create_app
-from api.cli import app as cli
-from graph.build import load_vocabulary
-from graph.ingest import ingest
-from graph.settings import Settings
-from graph.store import STALE_MARKER, Store
+from mandategraph.api.app import create_app
+from mandategraph.api.cli import app as cli
+from mandategraph.api.settings import Settings
+from mandategraph.graph.build import load_vocabulary
+from mandategraph.graph.ingest import ingest
+from mandategraph.graph.store import STALE_MARKER, Store
 from tests.support import unavailable
 
 ROOT = Path(__file__).parents[2]
@@ -81,7 +81,7 @@ def mandategraph(*args: str, timeout: float = 300) -> subprocess.CompletedProces
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("MANDATEGRAPH_STORE", None)
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
+        [sys.executable, "-m", "mandategraph.api.cli", *args],
         capture_output=True, text=True, cwd=ROOT, env=env, timeout=timeout,
         preexec_fn=_limit_memory,
     )
@@ -187,7 +187,7 @@ def test_an_engine_fault_in_a_route_is_503_store_unavailable(copy: Path) -> None
 
 @pytest.mark.java
 def test_the_next_ingest_repairs_a_stale_inferred_graph(copy: Path) -> None:
-    from ontology.reasoning import java_available
+    from mandategraph.ontology.reasoning import java_available
 
     if not java_available():
         unavailable("Java is needed to run HermiT")

@@ -12,10 +12,10 @@ import pytest
 from rdflib.namespace import RDF
 
 from benchmarks.bench_extract import SOURCES, baseline, synthetic_reports
-from graph.extract import extract
-from graph.readers import read_document
-from ontology.namespaces import MG
-from ontology.registry import load_registry
+from mandategraph.graph.extract import extract
+from mandategraph.graph.readers import read_document
+from mandategraph.ontology.namespaces import MG
+from mandategraph.ontology.registry import load_registry
 
 
 @pytest.fixture(scope="module")

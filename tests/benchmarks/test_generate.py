@@ -15,7 +15,7 @@ from rdflib.namespace import PROV, RDF
 
 from benchmarks.bench_store import Q1_MANDATES_WITHOUT_ACTIVITIES
 from benchmarks.generate import MIN_TRIPLES, STATES, Stats, generate, parse_size
-from ontology.namespaces import MG, state_iri
+from mandategraph.ontology.namespaces import MG, state_iri
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from graph.activities import Activity, read_activities
-from graph.actors import find_mentions
-from graph.citations import find_citations
-from graph.numbers import parse_number
-from graph.segment import segment
-from ontology.registry import load_registry
+from mandategraph.graph.activities import Activity, read_activities
+from mandategraph.graph.actors import find_mentions
+from mandategraph.graph.citations import find_citations
+from mandategraph.graph.numbers import parse_number
+from mandategraph.graph.segment import segment
+from mandategraph.ontology.registry import load_registry
 
 
 def _read(text: str, lang: str) -> list[Activity]:

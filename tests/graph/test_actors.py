@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graph.actors import find_mentions
-from ontology.registry import load_registry
+from mandategraph.graph.actors import find_mentions
+from mandategraph.ontology.registry import load_registry
 
 
 def _mentions(text: str, lang: str) -> list[tuple[str, str, bool]]:

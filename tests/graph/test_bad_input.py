@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import SKOS
 
-from graph.errors import DocumentError
-from graph.extract import extract
-from graph.readers import read_document
-from ontology.namespaces import MG, paragraph_iri
-from ontology.registry import load_registry
+from mandategraph.errors import DocumentError
+from mandategraph.graph.extract import extract
+from mandategraph.graph.readers import read_document
+from mandategraph.ontology.namespaces import MG, paragraph_iri
+from mandategraph.ontology.registry import load_registry
 
 
 def test_empty_file(tmp_path: Path) -> None:

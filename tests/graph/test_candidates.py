@@ -6,9 +6,9 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS
 
-from graph.extract import extract
-from graph.readers import read_document
-from ontology.namespaces import MG
+from mandategraph.graph.extract import extract
+from mandategraph.graph.readers import read_document
+from mandategraph.ontology.namespaces import MG
 
 DATA = Path(__file__).parents[1] / "data"
 CORPUS = Path(__file__).parents[2] / "corpus"

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app
-from graph.build import load_vocabulary
-from graph.errors import DocumentError
-from graph.ingest import ingest
-from graph.readers import SIZE_SETTING, check_size, read_document
-from graph.settings import get_settings
-from graph.store import Store
+from mandategraph.api.cli import app
+from mandategraph.api.settings import get_settings
+from mandategraph.errors import DocumentError
+from mandategraph.graph.build import load_vocabulary
+from mandategraph.graph.ingest import ingest
+from mandategraph.graph.readers import SIZE_SETTING, check_size, read_document
+from mandategraph.graph.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "corpus" / "oas-sms-caribbean-sids-activities-2010.fr.txt"
@@ -137,7 +137,8 @@ def test_a_document_over_the_limit_is_refused_before_it_is_read(
     monkeypatch.setattr(Path, "open", no_reading)
     monkeypatch.setattr(Path, "read_bytes", no_reading)
     with pytest.raises(DocumentError) as caught:
-        read_document(path)
+        # the setting is read by the api layer and handed down as the limit
+        read_document(path, max_bytes=get_settings().max_document_bytes)
     message = caught.value.message
     assert caught.value.exit_code == 3
     assert f"{size:,} bytes" in message and "1,000 bytes" in message
@@ -160,7 +161,12 @@ def test_ingest_of_a_document_over_the_limit_stores_nothing(
         load_vocabulary(store)
         before = {(g.graph, g.triples) for g in store.graphs()}
         with pytest.raises(DocumentError, match=SIZE_SETTING):
-            ingest(store, path, validate=False)
+            ingest(
+                store,
+                path,
+                validate=False,
+                max_document_bytes=get_settings().max_document_bytes,
+            )
         assert {(g.graph, g.triples) for g in store.graphs()} == before
 
 

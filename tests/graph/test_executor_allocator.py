@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import BadParameterError
-from graph.executor import resolve_allocator
+from mandategraph.errors import BadParameterError
+from mandategraph.graph.executor import resolve_allocator
 from tests.support import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +26,7 @@ SCRIPT = textwrap.dedent(
     import json, os, sys
     from pathlib import Path
     import pyoxigraph as ox
-    from graph.executor import Executor
+    from mandategraph.graph.executor import Executor
 
     def descendants(pid):
         found = []

@@ -10,7 +10,7 @@ import io
 import pyoxigraph as ox
 import pytest
 
-from graph.executor import _Task, limit_select, run_task
+from mandategraph.graph.executor import _Task, limit_select, run_task
 
 EX = "http://example.org/"
 CAP = 20
@@ -148,7 +148,7 @@ def test_a_syntax_error_is_reported_on_the_text_as_written() -> None:
 
 
 def test_the_sorted_memory_copy_holds_the_same_quads() -> None:
-    from graph.executor import memory_copy
+    from mandategraph.graph.executor import memory_copy
 
     source = ox.Store()
     data = (

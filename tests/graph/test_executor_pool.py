@@ -10,8 +10,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.errors import QueryTimeoutError
-from graph.executor import Executor
+from mandategraph.errors import QueryTimeoutError
+from mandategraph.graph.executor import Executor
 
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -87,7 +87,7 @@ def test_the_cache_keeps_costly_results_and_not_cheap_ones(disk_store: str) -> N
 
 
 def test_an_update_marks_the_inferred_graph_stale(disk_store: str) -> None:
-    from graph.store import STALE_MARKER
+    from mandategraph.graph.store import STALE_MARKER
 
     marker = Path(disk_store) / STALE_MARKER
     assert not marker.exists()

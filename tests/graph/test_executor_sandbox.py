@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 
-from graph.errors import BadParameterError, ForbiddenError, PayloadTooLargeError
-from graph.executor import MAX_CHAIN, MAX_NESTING, Executor, check_shape
-from graph.sandbox import QueryThreads, run_isolated
+from mandategraph.errors import BadParameterError, ForbiddenError, PayloadTooLargeError
+from mandategraph.graph.executor import MAX_CHAIN, MAX_NESTING, Executor, check_shape
+from mandategraph.graph.sandbox import QueryThreads, run_isolated
 
 
 class Canary:
@@ -116,7 +116,7 @@ def test_check_shape_refuses_a_text_over_the_byte_limit() -> None:
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
+        [sys.executable, "-m", "mandategraph.api.cli", *args],
         capture_output=True,
         text=True,
         timeout=120,

@@ -22,13 +22,18 @@ from pathlib import Path
 
 import pytest
 
-from graph import extract as extract_module
-from graph.actors import _Taken, find_mentions
-from graph.citations import _SENTENCE_END, SENTENCE_REACH, _SentenceIndex, find_citations
-from graph.extract import extract
-from graph.readers import Document
-from graph.segment import SENTENCE_MAX, segment
-from ontology.registry import load_registry
+from mandategraph.graph import extract as extract_module
+from mandategraph.graph.actors import _Taken, find_mentions
+from mandategraph.graph.citations import (
+    _SENTENCE_END,
+    SENTENCE_REACH,
+    _SentenceIndex,
+    find_citations,
+)
+from mandategraph.graph.extract import extract
+from mandategraph.graph.readers import Document
+from mandategraph.graph.segment import SENTENCE_MAX, segment
+from mandategraph.ontology.registry import load_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "corpus" / "oas-sms-caribbean-sids-activities-2010.fr.txt"

@@ -8,11 +8,11 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import PROV, RDF
 
-from graph.evaluate import EvaluationReport, evaluate
-from graph.extract import extract
-from graph.readers import Document, read_document
-from ontology.namespaces import MG, state_iri, status_iri
-from ontology.registry import load_registry
+from mandategraph.graph.evaluate import EvaluationReport, evaluate
+from mandategraph.graph.extract import extract
+from mandategraph.graph.readers import Document, read_document
+from mandategraph.ontology.namespaces import MG, state_iri, status_iri
+from mandategraph.ontology.registry import load_registry
 from tests.support import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]

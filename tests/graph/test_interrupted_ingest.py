@@ -28,9 +28,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import app as cli
-from graph.store import STALE_MARKER, Store
-from ontology.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from mandategraph.api.cli import app as cli
+from mandategraph.graph.store import STALE_MARKER, Store
+from mandategraph.ontology.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from tests.support import unavailable
 
 ROOT = Path(__file__).parents[2]
@@ -54,7 +54,7 @@ class Run:
         self.errors = tempfile.TemporaryFile("w+")  # a pipe nobody reads could fill up
         self.started = time.monotonic()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "--store", str(location), "ingest",
+            [sys.executable, "-m", "mandategraph.api.cli", "--store", str(location), "ingest",
              *map(str, FILES)],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=self.errors, text=True,
             start_new_session=True,  # the reasoner's Java process dies with it
@@ -111,7 +111,7 @@ def snapshot(location: Path) -> dict[str, set[str]]:
     with Store.open(location, read_only=True) as store:
         found: dict[str, set[str]] = {}
         for counted in store.graphs():
-            rows = store.execute(
+            rows = store.query(
                 f"SELECT ?s ?p ?o WHERE {{ GRAPH <{counted.graph}> {{ ?s ?p ?o }} }}"
             )
             found[counted.graph] = {f"{r[0]} {r[1]} {r[2]}" for r in rows}  # type: ignore[index, union-attr]
@@ -155,7 +155,7 @@ def check_after_kill(location: Path, clean: dict[str, set[str]], when: str) -> N
 def test_an_ingest_killed_at_five_points_leaves_whole_graphs_and_a_flagged_or_repaired_inference(
     tmp_path: Path,
 ) -> None:
-    from ontology.reasoning import java_available
+    from mandategraph.ontology.reasoning import java_available
 
     if not java_available():
         unavailable("Java is needed to run HermiT")

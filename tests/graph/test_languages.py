@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from graph.evaluate import evaluate
-from graph.extract import extract
-from graph.readers import read_document
-from ontology.namespaces import MG, paragraph_iri, state_iri
-from ontology.registry import load_registry
+from mandategraph.graph.evaluate import evaluate
+from mandategraph.graph.extract import extract
+from mandategraph.graph.readers import read_document
+from mandategraph.ontology.namespaces import MG, paragraph_iri, state_iri
+from mandategraph.ontology.registry import load_registry
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 RESOLUTION = "ag-res-2866-xliv-o-14"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import DocumentError
-from graph.readers import detect_kind, detect_language, read_document
-from ontology.namespaces import slugify
+from mandategraph.errors import DocumentError
+from mandategraph.graph.readers import detect_kind, detect_language, read_document
+from mandategraph.ontology.namespaces import slugify
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "corpus" / "oas-sms-caribbean-sids-activities-2010.fr.txt"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import DocumentError
-from graph.extract import extract
-from graph.readers import read_document
-from ontology.namespaces import MG, document_iri, paragraph_iri
-from ontology.registry import load_registry
+from mandategraph.errors import DocumentError
+from mandategraph.graph.extract import extract
+from mandategraph.graph.readers import read_document
+from mandategraph.ontology.namespaces import MG, document_iri, paragraph_iri
+from mandategraph.ontology.registry import load_registry
 
 docx = pytest.importorskip("docx")
 pytest.importorskip("pypdf")

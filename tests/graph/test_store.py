@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from graph.errors import QuerySyntaxError, StoreError, UnknownFormatError
-from graph.store import Store
+from mandategraph.errors import QuerySyntaxError, StoreError, UnknownFormatError
+from mandategraph.graph.store import Store
 
 EX = "http://example.org/"
 G1, G2 = URIRef(EX + "g1"), URIRef(EX + "g2")
@@ -33,7 +33,7 @@ DOC_B = turtle("""
 
 
 def values(store: Store, sparql: str) -> list[str]:
-    return sorted(row[0].value for row in store.execute(sparql))
+    return sorted(row[0].value for row in store.query(sparql))
 
 
 def test_replacing_one_graph_leaves_the_others_intact() -> None:
@@ -67,7 +67,7 @@ def test_queries_see_the_union_of_named_graphs() -> None:
     store.replace_graph(G1, DOC_A)
     store.replace_graph(G2, DOC_B)
     rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert [int(r[0]) for r in rows] == [3]
+    assert [int(r[0].value) for r in rows] == [3]
 
 
 def test_store_persists_across_processes(tmp_path: Path) -> None:
@@ -75,9 +75,9 @@ def test_store_persists_across_processes(tmp_path: Path) -> None:
     with Store.open(location) as store:
         store.replace_graph(G1, DOC_A)
     script = textwrap.dedent(f"""
-        from graph.store import Store
+        from mandategraph.graph.store import Store
         store = Store.open({str(location)!r}, read_only=True)
-        rows = store.execute("SELECT ?o WHERE {{ ?s <http://example.org/says> ?o }}")
+        rows = store.query("SELECT ?o WHERE {{ ?s <http://example.org/says> ?o }}")
         print([r[0].value for r in rows])
     """)
     done = subprocess.run(
@@ -168,7 +168,7 @@ def test_unknown_export_format_is_refused() -> None:
 def test_syntax_errors_carry_line_and_column() -> None:
     store = Store.open("memory")
     with pytest.raises(QuerySyntaxError) as caught:
-        store.execute("SELECT ?s\nWHERE { ?s ?p }")
+        store.query("SELECT ?s\nWHERE { ?s ?p }")
     assert caught.value.line == 2
     assert caught.value.column is not None
     assert "?s ?p }" in (caught.value.detail or "")
@@ -181,7 +181,7 @@ def test_bindings_are_engine_values_not_text() -> None:
     sparql = "SELECT ?s WHERE { ?s <http://example.org/says> ?o FILTER(STR(?o) = ?word) }"
     assert values(store, sparql.replace("?word", '"hello"')) == [EX + "b"]
     hostile = Literal('hello" ) } } DROP ALL #')
-    assert [row for row in store.execute(sparql, bindings={"word": hostile})] == []
+    assert [row for row in store.query(sparql, bindings={"word": hostile})] == []
     assert values(store, "SELECT ?g WHERE { GRAPH ?g { } }") == [EX + "g1", EX + "g2"]
 
 

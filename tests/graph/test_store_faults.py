@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from graph.errors import StoreError
-from graph.ingest import ingest
-from graph.store import STALE_MARKER, Store, is_engine_fault, store_fault
-from ontology.namespaces import INFERRED_GRAPH
+from mandategraph.errors import StoreError
+from mandategraph.graph.ingest import ingest
+from mandategraph.graph.store import STALE_MARKER, Store, is_engine_fault, store_fault
+from mandategraph.ontology.namespaces import INFERRED_GRAPH
 
 ROOT = Path(__file__).parents[2]
 SMALL = ROOT / "tests" / "data" / "es-informe-dsp-centroamerica-2013.txt"
@@ -109,7 +109,7 @@ def test_a_reasoning_pass_clears_the_mark(tmp_path: Path) -> None:
 
 
 def test_a_failed_document_does_not_mark_the_store(tmp_path: Path) -> None:
-    from graph.errors import MandategraphError
+    from mandategraph.errors import MandategraphError
 
     location = tmp_path / "store"
     empty = tmp_path / "empty.txt"

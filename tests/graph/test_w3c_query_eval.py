@@ -34,8 +34,8 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
-from graph.executor import keywords, names_dataset
-from graph.store import Store
+from mandategraph.graph.executor import keywords, names_dataset
+from mandategraph.graph.store import Store
 
 W3C = Path(__file__).resolve().parents[1] / "w3c"
 #: Where the suite's files live on the web: their IRIs are bases and graph names.
@@ -281,10 +281,10 @@ def run_evaluation(test: W3CTest) -> None:
         inner.load(path=str(path), format=RDF_FORMATS[path.suffix], base_iri=canon(path),
                    to_graph=ox.NamedNode(name))
     if names_dataset(text):
-        results = store.execute(query)
+        results = store.query(query)
     else:
         named = [name for _, name in test.graph_data] or [NO_NAMED_GRAPH]
-        results = store.execute(query, default_graphs=[DEFAULT_GRAPH], named_graphs=named)
+        results = store.query(query, default_graphs=[DEFAULT_GRAPH], named_graphs=named)
     assert test.result is not None
     suffix = test.result.suffix
     expected: Any

@@ -16,7 +16,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from ontology.namespaces import (
+from mandategraph.ontology.namespaces import (
     MG,
     activity_iri,
     document_iri,

@@ -12,10 +12,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from graph.errors import ValidationError
-from ontology.loader import ONTOLOGY_PATH, ontology_graph
-from ontology.namespaces import ELI, FOAF, MG, ORG, status_iri
-from ontology.reasoning import (
+from mandategraph.errors import ValidationError
+from mandategraph.ontology.loader import ONTOLOGY_PATH, ontology_graph
+from mandategraph.ontology.namespaces import ELI, FOAF, MG, ORG, status_iri
+from mandategraph.ontology.reasoning import (
     check_consistency,
     infer,
     java_available,

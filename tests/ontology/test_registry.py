@@ -21,8 +21,8 @@ from rdflib.namespace import PROV, RDF, SKOS
 from rdflib.query import ResultRow
 from rdflib.term import Node
 
-from ontology.namespaces import ID, MG, REFERENCE_GRAPH, group_iri, org_iri, state_iri
-from ontology.registry import (
+from mandategraph.ontology.namespaces import ID, MG, REFERENCE_GRAPH, group_iri, org_iri, state_iri
+from mandategraph.ontology.registry import (
     REFERENCE_DIR,
     Form,
     Registry,
@@ -581,7 +581,7 @@ def test_graph_obeys_skos_label_rules(graph: Graph) -> None:
 
 
 def test_graph_conforms_to_the_shapes(graph: Graph) -> None:
-    from ontology.validation import validate
+    from mandategraph.ontology.validation import validate
 
     report = validate(graph)
     assert report.conforms, report.violations[:5]
@@ -589,7 +589,7 @@ def test_graph_conforms_to_the_shapes(graph: Graph) -> None:
 
 @pytest.mark.java
 def test_graph_is_consistent_with_the_ontology(graph: Graph) -> None:
-    from ontology.reasoning import check_consistency, java_available
+    from mandategraph.ontology.reasoning import check_consistency, java_available
 
     if not java_available():
         unavailable("no Java runtime for HermiT")

@@ -9,10 +9,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from graph.errors import ValidationError
-from ontology.loader import SHAPES_PATH, ontology_graph, shapes_graph
-from ontology.namespaces import MG, SH
-from ontology.validation import ValidationReport, Violation, class_hierarchy, validate
+from mandategraph.errors import ValidationError
+from mandategraph.ontology.loader import SHAPES_PATH, ontology_graph, shapes_graph
+from mandategraph.ontology.namespaces import MG, SH
+from mandategraph.ontology.validation import ValidationReport, Violation, class_hierarchy, validate
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 MGSH = "https://w3id.org/mandategraph/shapes#"

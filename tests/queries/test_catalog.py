@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from rdflib import Literal
 
-from graph.errors import BadParameterError, QueryNotFoundError, QuerySyntaxError
-from queries.catalog import get_query, load_catalog, load_query
+from mandategraph.errors import BadParameterError, QueryNotFoundError, QuerySyntaxError
+from mandategraph.queries.catalog import get_query, load_catalog, load_query
 
 REQUIRED = {
     "activities", "partnerships", "mandates", "mandates-without-activities",

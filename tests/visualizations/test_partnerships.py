@@ -7,9 +7,9 @@ import re
 import pytest
 from rdflib import Graph
 
-from graph.store import Store
-from ontology.namespaces import GRAPH
-from visualizations.partnerships import metrics, partnership_graph, to_html, to_json
+from mandategraph.graph.store import Store
+from mandategraph.ontology.namespaces import GRAPH
+from mandategraph.visualizations.partnerships import metrics, partnership_graph, to_html, to_json
 
 FIXTURE = """
 @prefix mg: <https://w3id.org/mandategraph/ontology#> .

@@ -13,6 +13,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from mandategraph.graph.readers import DEFAULT_MAX_DOCUMENT_BYTES
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -108,7 +110,7 @@ class Settings(BaseSettings):
         description="Run the HermiT reasoner at build time and store inferred class memberships.",
     )
     max_document_bytes: int = Field(
-        default=5_000_000,
+        default=DEFAULT_MAX_DOCUMENT_BYTES,
         ge=0,
         description=(
             "Largest document 'build' and 'ingest' accept, in bytes (5 MB): a text file's "
