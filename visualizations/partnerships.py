@@ -22,17 +22,17 @@ from pyvis.network import Network
 
 from mandategraph.graph.results import term_text
 from mandategraph.graph.store import Store
+from mandategraph.ontology.roles import role_values
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 VIS_JS = Path(pyvis.__file__).resolve().parent / "templates/lib/vis-9.1.2/vis-network.min.js"
 
-#: One row per (activity, actor, role); the theme and state filters are optional.
+#: One row per (activity, actor, role: the ontology's roles, see ontology.roles); the
+#: theme and state filters are optional.
 PARTICIPATION = """
 SELECT ?activity ?activityLabel ?actor ?code ?name ?kind ?role
 WHERE {
-  VALUES (?predicate ?role) {
-    (mg:conductedBy "conducted") (mg:inPartnershipWith "partner") (mg:fundedBy "funder")
-  }
+  ROLES
   ?activity a mg:Activity ; ?predicate ?actor .
   ?actor skos:notation ?code .
   FILTER(!BOUND(?_theme) || EXISTS { ?activity mg:theme/skos:notation ?_theme })
@@ -43,7 +43,7 @@ WHERE {
        IF(EXISTS { ?actor a mg:State }, "state", "partner")) AS ?kind)
 }
 ORDER BY ?activity ?code
-"""
+""".replace("ROLES", role_values())
 
 COLOURS = {"oas_body": "#1f5fa8", "partner": "#d9822b", "state": "#2e8b57"}
 
