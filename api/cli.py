@@ -204,7 +204,7 @@ def ingest(
         raise BadParameterError(f"--lang must be fr, en or es, not {lang!r}")
     if kind is not None and kind not in ("report", "resolution"):
         raise BadParameterError(f"--kind must be report or resolution, not {kind!r}")
-    from mandategraph.graph.readers import check_size
+    from mandategraph.graph.extraction.readers import check_size
 
     settings = get_settings()
     for path in files:
@@ -440,8 +440,8 @@ def evaluate(
     ),
 ) -> None:
     """Score the extraction of DOCUMENT against GOLD: precision / recall / F1 per field."""
-    from mandategraph.graph.evaluate import evaluate as run_evaluate
-    from mandategraph.graph.readers import read_document
+    from mandategraph.graph.extraction.evaluate import evaluate as run_evaluate
+    from mandategraph.graph.extraction.readers import read_document
 
     if not gold.is_file():
         raise DocumentError(f"no such gold file: {gold}")

@@ -379,7 +379,7 @@ def _slug_candidates(path: Path) -> list[str]:
     found = []
     try:
         # the reader's rule: the sidecar's slug, else the slug of the file's stem
-        from mandategraph.graph.readers import read_sidecar
+        from mandategraph.graph.extraction.readers import read_sidecar
 
         declared = read_sidecar(path).get("slug")
         if isinstance(declared, str) and declared:
@@ -411,7 +411,7 @@ def _corpus_index(directory: str, _stamp: float) -> dict[str, Path]:
 def _read_text(path: str, _stamp: float) -> str | None:
     try:
         # the reader the extraction used: offsets count characters of its text
-        from mandategraph.graph.readers import read_document
+        from mandategraph.graph.extraction.readers import read_document
 
         text = getattr(read_document(Path(path)), "text", None)
         if isinstance(text, str):

@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from mandategraph.graph.readers import DEFAULT_MAX_DOCUMENT_BYTES
+from mandategraph.graph.extraction.readers import DEFAULT_MAX_DOCUMENT_BYTES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -99,8 +99,8 @@ def _release_free_memory() -> None:
 def worker(path: Path, *, ingest: bool, trace: bool = False) -> dict[str, Any]:
     """In a fresh process: warm up on the seed's first page, then read and extract
     ``path``; with ``trace``, only the traced heap peak of that (``heap_mb``)."""
-    from mandategraph.graph.extract import extract
-    from mandategraph.graph.readers import read_document
+    from mandategraph.graph.extraction.extract import extract
+    from mandategraph.graph.extraction.readers import read_document
     from mandategraph.ontology.registry import load_registry
 
     registry = load_registry()

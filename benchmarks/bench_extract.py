@@ -87,7 +87,7 @@ class _Source:
 
 def _sources(registry: Any) -> dict[str, _Source]:
     """The preamble and numbered sections of each source report, and its state names."""
-    from mandategraph.graph.segment import find_sections
+    from mandategraph.graph.extraction.segment import find_sections
 
     out: dict[str, _Source] = {}
     for lang, path in SOURCES.items():
@@ -177,8 +177,8 @@ def _median_of(run: Callable[[], object], repeat: int) -> tuple[float, list[floa
 def cold_worker() -> dict[str, float | int]:
     """In a fresh process: imports, registry, first and second extraction of the seed."""
     started = time.perf_counter()
-    from mandategraph.graph.extract import extract
-    from mandategraph.graph.readers import read_document
+    from mandategraph.graph.extraction.extract import extract
+    from mandategraph.graph.extraction.readers import read_document
     from mandategraph.ontology.registry import load_registry
 
     imported = time.perf_counter()
@@ -222,8 +222,8 @@ def run(*, documents: int, repeat: int, seed: int) -> dict[str, Any]:
     """All four measurements; returns the figures the table is made from."""
     figures: dict[str, Any] = {"cold": cold_load(), "repeat": repeat}
 
-    from mandategraph.graph.extract import extract
-    from mandategraph.graph.readers import read_document
+    from mandategraph.graph.extraction.extract import extract
+    from mandategraph.graph.extraction.readers import read_document
     from mandategraph.ontology.registry import load_registry
 
     registry = load_registry()

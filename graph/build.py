@@ -24,8 +24,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from mandategraph.errors import MandategraphError
+from mandategraph.graph.extraction.readers import Document, read_document
 from mandategraph.graph.ingest import IngestResult, corpus_files, ingest_document
-from mandategraph.graph.readers import Document, read_document
 from mandategraph.graph.store import Store
 from mandategraph.ontology.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
 
@@ -103,7 +103,7 @@ def build(
         reason: materialize HermiT's inferences (needs Java).
         progress: called with a short message before each step.
         max_document_bytes: the largest document read (see
-            :func:`mandategraph.graph.readers.check_size`).
+            :func:`mandategraph.graph.extraction.readers.check_size`).
 
     Raises:
         mandategraph.errors.DocumentError: the corpus folder does not exist.

@@ -13,8 +13,8 @@ from pathlib import Path
 from rdflib import Graph
 
 from mandategraph.errors import ExtractionError, MandategraphError
-from mandategraph.graph.extract import extract
-from mandategraph.graph.readers import Document, read_document
+from mandategraph.graph.extraction.extract import extract
+from mandategraph.graph.extraction.readers import Document, read_document
 from mandategraph.graph.store import Store
 from mandategraph.ontology.namespaces import REFERENCE_GRAPH, document_graph, document_iri
 
@@ -75,7 +75,7 @@ def extract_document(
     """Extract one read document without touching any store.
 
     Args:
-        document: from :func:`mandategraph.graph.readers.read_document`.
+        document: from :func:`mandategraph.graph.extraction.readers.read_document`.
         known: paragraphs of loaded resolutions, to flag citations of missing ones.
 
     Raises:
@@ -125,7 +125,7 @@ def ingest(
         kind: ``report`` or ``resolution``; detected when omitted.
         validate: check the SHACL shapes before writing.
         max_document_bytes: the largest document read (see
-            :func:`mandategraph.graph.readers.check_size`).
+            :func:`mandategraph.graph.extraction.readers.check_size`).
 
     Raises:
         mandategraph.errors.MandategraphError: the document could not be read, extracted or

@@ -12,8 +12,8 @@ import pytest
 from rdflib.namespace import RDF
 
 from benchmarks.bench_extract import SOURCES, baseline, synthetic_reports
-from mandategraph.graph.extract import extract
-from mandategraph.graph.readers import read_document
+from mandategraph.graph.extraction.extract import extract
+from mandategraph.graph.extraction.readers import read_document
 from mandategraph.ontology.namespaces import MG
 from mandategraph.ontology.registry import load_registry
 

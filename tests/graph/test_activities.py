@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from mandategraph.graph.activities import Activity, read_activities
-from mandategraph.graph.actors import find_mentions
-from mandategraph.graph.citations import find_citations
-from mandategraph.graph.numbers import parse_number
-from mandategraph.graph.segment import segment
+from mandategraph.graph.extraction.activities import Activity, read_activities
+from mandategraph.graph.extraction.actors import find_mentions
+from mandategraph.graph.extraction.citations import find_citations
+from mandategraph.graph.extraction.numbers import parse_number
+from mandategraph.graph.extraction.segment import segment
 from mandategraph.ontology.registry import load_registry
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mandategraph.graph.actors import find_mentions
+from mandategraph.graph.extraction.actors import find_mentions
 from mandategraph.ontology.registry import load_registry
 
 

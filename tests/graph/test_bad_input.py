@@ -8,8 +8,8 @@ import pytest
 from rdflib.namespace import SKOS
 
 from mandategraph.errors import DocumentError
-from mandategraph.graph.extract import extract
-from mandategraph.graph.readers import read_document
+from mandategraph.graph.extraction.extract import extract
+from mandategraph.graph.extraction.readers import read_document
 from mandategraph.ontology.namespaces import MG, paragraph_iri
 from mandategraph.ontology.registry import load_registry
 

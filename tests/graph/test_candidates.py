@@ -6,8 +6,8 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS
 
-from mandategraph.graph.extract import extract
-from mandategraph.graph.readers import read_document
+from mandategraph.graph.extraction.extract import extract
+from mandategraph.graph.extraction.readers import read_document
 from mandategraph.ontology.namespaces import MG
 
 DATA = Path(__file__).parents[1] / "data"

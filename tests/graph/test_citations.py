@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mandategraph.graph.citations import find_citations, find_symbols, normalize_symbol
+from mandategraph.graph.extraction.citations import find_citations, find_symbols, normalize_symbol
 
 FULL = "AG/RES. 2485 (XXXIX-O/09)"
 

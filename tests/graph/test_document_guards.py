@@ -16,8 +16,8 @@ from mandategraph.api.cli import app
 from mandategraph.api.settings import get_settings
 from mandategraph.errors import DocumentError
 from mandategraph.graph.build import load_vocabulary
+from mandategraph.graph.extraction.readers import SIZE_SETTING, check_size, read_document
 from mandategraph.graph.ingest import ingest
-from mandategraph.graph.readers import SIZE_SETTING, check_size, read_document
 from mandategraph.graph.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,17 +22,17 @@ from pathlib import Path
 
 import pytest
 
-from mandategraph.graph import extract as extract_module
-from mandategraph.graph.actors import _Taken, find_mentions
-from mandategraph.graph.citations import (
+from mandategraph.graph.extraction import extract as extract_module
+from mandategraph.graph.extraction.actors import _Taken, find_mentions
+from mandategraph.graph.extraction.citations import (
     _SENTENCE_END,
     SENTENCE_REACH,
     _SentenceIndex,
     find_citations,
 )
-from mandategraph.graph.extract import extract
-from mandategraph.graph.readers import Document
-from mandategraph.graph.segment import SENTENCE_MAX, segment
+from mandategraph.graph.extraction.extract import extract
+from mandategraph.graph.extraction.readers import Document
+from mandategraph.graph.extraction.segment import SENTENCE_MAX, segment
 from mandategraph.ontology.registry import load_registry
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,9 +8,9 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import PROV, RDF
 
-from mandategraph.graph.evaluate import EvaluationReport, evaluate
-from mandategraph.graph.extract import extract
-from mandategraph.graph.readers import Document, read_document
+from mandategraph.graph.extraction.evaluate import EvaluationReport, evaluate
+from mandategraph.graph.extraction.extract import extract
+from mandategraph.graph.extraction.readers import Document, read_document
 from mandategraph.ontology.namespaces import MG, state_iri, status_iri
 from mandategraph.ontology.registry import load_registry
 from tests.support import unavailable

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from mandategraph.graph.evaluate import evaluate
-from mandategraph.graph.extract import extract
-from mandategraph.graph.readers import read_document
+from mandategraph.graph.extraction.evaluate import evaluate
+from mandategraph.graph.extraction.extract import extract
+from mandategraph.graph.extraction.readers import read_document
 from mandategraph.ontology.namespaces import MG, paragraph_iri, state_iri
 from mandategraph.ontology.registry import load_registry
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mandategraph.errors import DocumentError
-from mandategraph.graph.readers import detect_kind, detect_language, read_document
+from mandategraph.graph.extraction.readers import detect_kind, detect_language, read_document
 from mandategraph.ontology.namespaces import slugify
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from mandategraph.errors import DocumentError
-from mandategraph.graph.extract import extract
-from mandategraph.graph.readers import read_document
+from mandategraph.graph.extraction.extract import extract
+from mandategraph.graph.extraction.readers import read_document
 from mandategraph.ontology.namespaces import MG, document_iri, paragraph_iri
 from mandategraph.ontology.registry import load_registry
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mandategraph.graph.segment import find_sections, segment, split_sentences
+from mandategraph.graph.extraction.segment import find_sections, segment, split_sentences
 
 SEED = (
     Path(__file__).resolve().parents[2] / "corpus" / "oas-sms-caribbean-sids-activities-2010.fr.txt"

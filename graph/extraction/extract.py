@@ -1,4 +1,4 @@
-"""Extraction: one :class:`~mandategraph.graph.readers.Document` -> its RDF graph.
+"""Extraction: one :class:`~mandategraph.graph.extraction.readers.Document` -> its RDF graph.
 
 What a document yields (vocabulary of ``ontology/README.md``, IRIs from
 ``ontology/namespaces.py``):
@@ -41,11 +41,21 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from mandategraph.errors import ExtractionError
-from mandategraph.graph.activities import Activity, read_activities
-from mandategraph.graph.actors import Mention, find_mentions, load_default_registry, org_kind
-from mandategraph.graph.citations import Citation, SymbolMention, find_citations, find_symbols
-from mandategraph.graph.readers import Document
-from mandategraph.graph.segment import Segmentation, Sentence, segment
+from mandategraph.graph.extraction.activities import Activity, read_activities
+from mandategraph.graph.extraction.actors import (
+    Mention,
+    find_mentions,
+    load_default_registry,
+    org_kind,
+)
+from mandategraph.graph.extraction.citations import (
+    Citation,
+    SymbolMention,
+    find_citations,
+    find_symbols,
+)
+from mandategraph.graph.extraction.readers import Document
+from mandategraph.graph.extraction.segment import Segmentation, Sentence, segment
 from mandategraph.ontology.namespaces import (
     FOAF,
     MG,
@@ -417,7 +427,7 @@ def extract(
     """The graph of everything extracted from ``doc``.
 
     Args:
-        doc: a document from :func:`mandategraph.graph.readers.read_document`.
+        doc: a document from :func:`mandategraph.graph.extraction.readers.read_document`.
         registry: the reference registry (``ontology.registry.load_registry()`` when
             omitted; pass one to test with other reference data).
         known_paragraphs: for resolutions already loaded in the store, the paragraph

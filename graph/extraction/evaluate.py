@@ -41,7 +41,7 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from mandategraph.errors import DocumentError
-from mandategraph.graph.readers import Document
+from mandategraph.graph.extraction.readers import Document
 from mandategraph.ontology.namespaces import MG
 
 Item = tuple[str, str]  # (section, item)
@@ -244,7 +244,7 @@ def evaluate(
     """
     gold = load_gold(gold_path)
     if isinstance(graph_or_doc, Document):
-        from mandategraph.graph.extract import extract
+        from mandategraph.graph.extraction.extract import extract
 
         graph = extract(graph_or_doc, registry=registry)
     else:

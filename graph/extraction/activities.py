@@ -41,10 +41,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mandategraph.graph.actors import Mention, fold, org_ancestors, org_kind
-from mandategraph.graph.citations import Citation
-from mandategraph.graph.numbers import NUMBER_PATTERN, parse_number
-from mandategraph.graph.segment import Segmentation, Sentence
+from mandategraph.graph.extraction.actors import Mention, fold, org_ancestors, org_kind
+from mandategraph.graph.extraction.citations import Citation
+from mandategraph.graph.extraction.numbers import NUMBER_PATTERN, parse_number
+from mandategraph.graph.extraction.segment import Segmentation, Sentence
 
 Span = tuple[int, int]
 
@@ -1206,7 +1206,8 @@ def read_activities(
         segmentation: its sections, paragraphs and sentences.
         citations: its operative-paragraph citations (their regions, quoted mandate
             text included, are not read for activities).
-        mentions: the names found in it (:func:`mandategraph.graph.actors.find_mentions`).
+        mentions: the names found in it
+            (:func:`mandategraph.graph.extraction.actors.find_mentions`).
         registry: the reference registry.
         self_org: registry key of the report's author (the umbrella "Secrétariat").
 

@@ -431,7 +431,7 @@ def _stem(path: Path) -> str:
 
 
 def _symbol_of(text: str) -> str | None:
-    from mandategraph.graph.citations import find_symbols
+    from mandategraph.graph.extraction.citations import find_symbols
 
     symbols = find_symbols(text[:2000])
     return symbols[0].symbol if symbols else None
