@@ -29,7 +29,8 @@ from mandategraph.errors import (
     MandategraphError,
     StoreError,
 )
-from mandategraph.graph.store import EXPORT_FORMATS, MEMORY, Store, is_engine_fault, store_fault
+from mandategraph.graph.sparql.formats import EXPORT_FORMATS
+from mandategraph.graph.store import MEMORY, Store, is_engine_fault, store_fault
 
 app = typer.Typer(
     name="mandategraph",
@@ -266,7 +267,7 @@ def print_results(results: Any, fmt: QueryFormat, *, noun: str) -> None:
     """Print query results as a table, or in a SPARQL results / RDF format on stdout."""
     import pyoxigraph as ox
 
-    from mandategraph.graph.results import serialize, to_table
+    from mandategraph.graph.sparql.results import serialize, to_table
 
     if fmt is QueryFormat.table:
         table = to_table(results)
@@ -337,12 +338,12 @@ def query(
 def run_user_query(sparql: str, fmt: QueryFormat) -> None:
     """Check a query's size and nesting, then run and print it on a query thread.
 
-    The thread has a deep stack and no network (:mod:`mandategraph.graph.sandbox`), as the
+    The thread has a deep stack and no network (:mod:`mandategraph.graph.sparql.sandbox`), as the
     server's workers do: a deep query is refused instead of crashing the process,
     and a ``SERVICE`` or ``LOAD`` cannot reach any host.
     """
-    from mandategraph.graph.executor import check_shape
-    from mandategraph.graph.sandbox import run_isolated
+    from mandategraph.graph.sparql.guard import check_shape
+    from mandategraph.graph.sparql.sandbox import run_isolated
 
     check_shape(sparql, max_bytes=get_settings().max_query_bytes)
     with open_store(write=False) as store:

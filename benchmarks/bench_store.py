@@ -189,7 +189,8 @@ def _measure(
     from rdflib import Dataset, Graph
     from rdflib.plugins.sparql import prepareQuery
 
-    from mandategraph.graph.store import Store, with_values
+    from mandategraph.graph.sparql.text import with_values
+    from mandategraph.graph.store import Store
 
     began = time.perf_counter()
     result: dict[str, Any] = {"engine": engine, "rss_start_mb": _rss_mb(), "queries": {}}

@@ -43,22 +43,12 @@ from oxrdflib import OxigraphStore
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from mandategraph.errors import BadParameterError, QuerySyntaxError, StoreError, UnknownFormatError
+from mandategraph.errors import StoreError, UnknownFormatError
+from mandategraph.graph.sparql.formats import EXPORT_FORMATS
+from mandategraph.graph.sparql.text import syntax_error, with_values
 from mandategraph.ontology.namespaces import GRAPH, INFERRED_GRAPH, PREFIXES
 
 MEMORY = "memory"
-
-#: Export formats: name -> (pyoxigraph format, carries named graphs?)
-EXPORT_FORMATS: dict[str, tuple[ox.RdfFormat, bool]] = {
-    "ttl": (ox.RdfFormat.TURTLE, False),
-    "nt": (ox.RdfFormat.N_TRIPLES, False),
-    "nq": (ox.RdfFormat.N_QUADS, True),
-    "trig": (ox.RdfFormat.TRIG, True),
-    "jsonld": (ox.RdfFormat.JSON_LD, True),
-    "xml": (ox.RdfFormat.RDF_XML, False),
-}
-
-_SYNTAX_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 #: The messages of the storage engine: RocksDB's status names, then words of Oxigraph's
 #: own storage errors. pyoxigraph raises them as RuntimeError (corruption, other) or
@@ -130,51 +120,7 @@ def store_fault(exc: BaseException, location: str | Path, *, doing: str = "use")
     return StoreError(f"cannot {doing} the store at {location}: {text}")
 
 
-def syntax_error(exc: Exception, text: str) -> QuerySyntaxError:
-    """Turn an Oxigraph parse error into a :class:`QuerySyntaxError` with line/column.
-
-    Args:
-        exc: the ``SyntaxError`` raised by pyoxigraph (``error at 3:7: expected ...``).
-        text: the query text, to quote the offending line.
-    """
-    message = str(exc)
-    found = _SYNTAX_POSITION.search(message)
-    line = column = None
-    detail = None
-    if found:
-        line, column = int(found.group(1)), int(found.group(2))
-        lines = text.splitlines()
-        if 0 < line <= len(lines):
-            detail = f"{lines[line - 1]}\n{' ' * max(column - 1, 0)}^"
-    return QuerySyntaxError(message, line=line, column=column, detail=detail)
-
-
 _DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[A-Za-z][\w-]*:|:)", re.IGNORECASE)
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-
-
-def with_values(text: str, bindings: Mapping[str, Identifier | None]) -> str:
-    """Put a one-row ``VALUES`` block for ``bindings`` at the start of the query's
-    top-level ``WHERE`` group (``None`` becomes ``UNDEF``).
-
-    Raises:
-        BadParameterError: the query has no ``WHERE {`` to bind into.
-    """
-    if not bindings:
-        return text
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        if not line.lstrip().startswith("#"):
-            found = _WHERE.search(line)
-            if found:
-                position = offset + found.end()
-                break
-        offset += len(line)
-    else:
-        raise BadParameterError("this query has no WHERE { ... } to bind parameters into")
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join("UNDEF" if v is None else v.n3() for v in bindings.values())
-    return f"{text[:position]}\n  VALUES ({names}) {{ ({values}) }}\n{text[position:]}"
 
 
 def open_read_only(path: str | Path, *, attempts: int = 6) -> ox.Store:
@@ -345,12 +291,6 @@ class Store:
         with self._faults(doing=f"write graph <{name}> to"):
             self._inner.update(update)
         return len(rows)
-
-    def drop_graph(self, name: URIRef) -> None:
-        """Remove one named graph (silently if absent)."""
-        self._check_writable()
-        with self._faults(doing="write"):
-            self._inner.update(f"DROP SILENT GRAPH <{name}>")
 
     def load_file(self, path: str | Path, *, graph: URIRef, fmt: str = "nt") -> None:
         """Bulk-load an RDF file into a named graph (non-transactional: for benchmarks)."""
@@ -542,7 +482,8 @@ class Store:
                 and ``xml`` give the union of all graphs as plain triples.
 
         Raises:
-            UnknownFormatError: ``fmt`` is not one of :data:`EXPORT_FORMATS`.
+            UnknownFormatError: ``fmt`` is not one of
+                :data:`~mandategraph.graph.sparql.formats.EXPORT_FORMATS`.
         """
         if fmt not in EXPORT_FORMATS:
             known = ", ".join(EXPORT_FORMATS)

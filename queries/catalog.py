@@ -35,7 +35,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from mandategraph.errors import BadParameterError, QueryNotFoundError, QuerySyntaxError
-from mandategraph.graph.store import syntax_error, with_values
+from mandategraph.graph.sparql.text import syntax_error, with_values
 from mandategraph.ontology.namespaces import PREFIXES
 
 QUERIES_DIR = Path(__file__).resolve().parent

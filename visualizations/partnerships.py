@@ -20,7 +20,7 @@ import pyvis
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
-from mandategraph.graph.results import term_text
+from mandategraph.graph.sparql.results import term_text
 from mandategraph.graph.store import Store
 from mandategraph.ontology.roles import role_values
 

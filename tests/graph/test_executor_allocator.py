@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from mandategraph.errors import BadParameterError
-from mandategraph.graph.executor import resolve_allocator
+from mandategraph.graph.sparql.workers import resolve_allocator
 from tests.support import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +26,7 @@ SCRIPT = textwrap.dedent(
     import json, os, sys
     from pathlib import Path
     import pyoxigraph as ox
-    from mandategraph.graph.executor import Executor
+    from mandategraph.graph.sparql.executor import Executor
 
     def descendants(pid):
         found = []

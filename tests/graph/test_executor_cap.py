@@ -10,7 +10,9 @@ import io
 import pyoxigraph as ox
 import pytest
 
-from mandategraph.graph.executor import _Task, limit_select, run_task
+from mandategraph.graph.sparql.serialize import run_task
+from mandategraph.graph.sparql.task import Task as _Task
+from mandategraph.graph.sparql.text import limit_select
 
 EX = "http://example.org/"
 CAP = 20
@@ -148,7 +150,7 @@ def test_a_syntax_error_is_reported_on_the_text_as_written() -> None:
 
 
 def test_the_sorted_memory_copy_holds_the_same_quads() -> None:
-    from mandategraph.graph.executor import memory_copy
+    from mandategraph.graph.sparql.workers import memory_copy
 
     source = ox.Store()
     data = (

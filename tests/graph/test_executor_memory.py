@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from mandategraph.graph.executor import Executor
+from mandategraph.graph.sparql.executor import Executor
 
 EX = "http://example.org/"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/p> ?o }"

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from mandategraph.errors import QueryTimeoutError
-from mandategraph.graph.executor import Executor
+from mandategraph.graph.sparql.executor import Executor
 
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 

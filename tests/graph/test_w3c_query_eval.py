@@ -34,7 +34,7 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.term import Node
 
-from mandategraph.graph.executor import keywords, names_dataset
+from mandategraph.graph.sparql.text import keywords, names_dataset
 from mandategraph.graph.store import Store
 
 W3C = Path(__file__).resolve().parents[1] / "w3c"

@@ -13,22 +13,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from mandategraph.errors import UnknownFormatError
-
-#: SELECT/ASK formats: name -> (pyoxigraph format, media type)
-RESULT_FORMATS: dict[str, tuple[ox.QueryResultsFormat, str]] = {
-    "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
-    "xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
-    "csv": (ox.QueryResultsFormat.CSV, "text/csv"),
-    "tsv": (ox.QueryResultsFormat.TSV, "text/tab-separated-values"),
-}
-
-#: CONSTRUCT/DESCRIBE formats: name -> (pyoxigraph format, media type)
-GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
-    "ttl": (ox.RdfFormat.TURTLE, "text/turtle"),
-    "nt": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
-    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
-    "xml": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
-}
+from mandategraph.graph.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS
 
 
 @dataclass

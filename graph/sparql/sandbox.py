@@ -36,7 +36,8 @@ from mandategraph.errors import StoreError
 
 T = TypeVar("T")
 
-#: Stack of a query thread: deep enough for the nesting :mod:`mandategraph.graph.executor` admits.
+#: Stack of a query thread: deep enough for the nesting
+#: :mod:`mandategraph.graph.sparql.guard` admits.
 STACK_BYTES = 256 * 1024 * 1024
 
 _stack_lock = threading.Lock()
