@@ -13,8 +13,9 @@ import pyoxigraph as ox
 import pytest
 
 from mandategraph.errors import BadParameterError, ForbiddenError, PayloadTooLargeError
-from mandategraph.graph.executor import MAX_CHAIN, MAX_NESTING, Executor, check_shape
-from mandategraph.graph.sandbox import QueryThreads, run_isolated
+from mandategraph.graph.sparql.executor import Executor
+from mandategraph.graph.sparql.guard import MAX_CHAIN, MAX_NESTING, check_shape
+from mandategraph.graph.sparql.sandbox import QueryThreads, run_isolated
 
 
 class Canary:
