@@ -22,6 +22,10 @@ What a document yields (vocabulary of ``ontology/README.md``, IRIs from
 
 Reference data (states, organizations, themes) is only pointed to. IRIs of
 statements hash their content, so the same input gives the same graph.
+
+Resolution documents are parsed in :mod:`~mandategraph.graph.extraction.resolutions`;
+every triple, span and statement is collected by
+:class:`~mandategraph.graph.extraction.rdf_builder.GraphBuilder`.
 """
 
 from __future__ import annotations
@@ -29,16 +33,13 @@ from __future__ import annotations
 import bisect
 import functools
 import gc
-import hashlib
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
-from rdflib.term import Node
 
 from mandategraph.errors import ExtractionError
 from mandategraph.graph.extraction.activities import Activity, read_activities
@@ -54,27 +55,29 @@ from mandategraph.graph.extraction.citations import (
     find_citations,
     find_symbols,
 )
+from mandategraph.graph.extraction.rdf_builder import GraphBuilder
 from mandategraph.graph.extraction.readers import Document
+from mandategraph.graph.extraction.resolutions import (
+    ParsedResolution,
+    ResolutionParagraph,
+    parse_resolution,
+)
 from mandategraph.graph.extraction.segment import Segmentation, Sentence, segment
 from mandategraph.ontology.namespaces import (
     FOAF,
     MG,
-    PREFIXES,
-    document_iri,
     entity_iri,
     org_iri,
     paragraph_iri,
     resolution_iri,
     section_iri,
     slugify,
-    span_iri,
     state_iri,
     status_iri,
     theme_iri,
 )
 
 Span = tuple[int, int]
-_SUBJECT = URIRef | BNode
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
@@ -123,264 +126,6 @@ class _CollectorPause:
 
 
 _collector_paused = _CollectorPause()
-
-
-@dataclass
-class ResolutionParagraph:
-    """An operative paragraph (or lettered sub-paragraph) of a resolution document."""
-
-    path: str
-    text: str
-    start: int
-    end: int
-    addressee: str | None = None
-
-
-@dataclass
-class ParsedResolution:
-    """What a resolution document says about itself."""
-
-    symbol: str | None
-    title: str | None
-    title_span: Span | None
-    adopted: str | None  # xsd:date lexical form
-    adoption_span: Span | None
-    preamble: list[Span] = field(default_factory=list)
-    paragraphs: list[ResolutionParagraph] = field(default_factory=list)
-
-
-Triple = tuple[Node, Node, Node]
-
-# Terms used for every fact, looked up once: attribute access on an rdflib
-# namespace builds a new URIRef each time, and a large report states ~170,000 triples.
-_TYPE, _STATEMENT = RDF.type, RDF.Statement
-_R_SUBJECT, _R_PREDICATE, _R_OBJECT = RDF.subject, RDF.predicate, RDF.object
-_DERIVED_FROM = PROV.wasDerivedFrom
-_TEXT_SPAN, _IN_DOCUMENT = MG.TextSpan, MG.inDocument
-_START, _END, _QUOTE = MG.startOffset, MG.endOffset, MG.quote
-_INTEGER = XSD.integer
-
-
-class _Builder:
-    """Collects triples, text spans and reified statements for one document graph.
-
-    Triples go to an insertion-ordered set and the rdflib graph is built once, at
-    the end (:meth:`build`): adding to an rdflib ``Graph`` one triple at a time costs
-    about as much as the whole extraction (per-term checks, an event per triple,
-    context bookkeeping), and many facts repeat (a span, a type, a derivation).
-    """
-
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self.doc_iri = document_iri(doc.slug)
-        self._triples: dict[Triple, None] = {}
-        self._spans: dict[Span, URIRef] = {}
-        self._statement_prefix = f"{self.doc_iri}/statement/"
-
-    def add(self, triple: Triple) -> None:
-        """Add one triple (without provenance)."""
-        self._triples[triple] = None
-
-    def span(self, start: int, end: int) -> URIRef:
-        """The ``mg:TextSpan`` of ``[start, end)``, stated once per document."""
-        iri = self._spans.get((start, end))
-        if iri is None:
-            iri = span_iri(self.doc.slug, start, end)
-            self._spans[(start, end)] = iri
-            triples = self._triples
-            triples[(iri, _TYPE, _TEXT_SPAN)] = None
-            triples[(iri, _IN_DOCUMENT, self.doc_iri)] = None
-            triples[(iri, _START, Literal(start, datatype=_INTEGER))] = None
-            triples[(iri, _END, Literal(end, datatype=_INTEGER))] = None
-            triples[(iri, _QUOTE, Literal(self.doc.text[start:end]))] = None
-        return iri
-
-    def fact(self, s: URIRef, p: URIRef, o: Any, span: Span | None) -> None:
-        """``s p o``, and when ``span`` is given its reification with provenance."""
-        node = o if isinstance(o, URIRef | Literal | BNode) else Literal(o)
-        triples = self._triples
-        triples[(s, p, node)] = None
-        if span is None:
-            return
-        evidence = self.span(*span)
-        digest = hashlib.sha1(f"{s}|{p}|{node.n3()}|{span[0]}-{span[1]}".encode()).hexdigest()[:16]
-        statement = URIRef(self._statement_prefix + digest)
-        triples[(statement, _TYPE, _STATEMENT)] = None
-        triples[(statement, _R_SUBJECT, s)] = None
-        triples[(statement, _R_PREDICATE, p)] = None
-        triples[(statement, _R_OBJECT, node)] = None
-        triples[(statement, _DERIVED_FROM, evidence)] = None
-
-    def derived(self, s: URIRef, span: Span) -> None:
-        """``s prov:wasDerivedFrom`` the span (an extracted node's evidence)."""
-        self._triples[(s, _DERIVED_FROM, self.span(*span))] = None
-
-    def build(self) -> Graph:
-        """The rdflib graph of everything collected (each distinct triple once)."""
-        graph = Graph()
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace)
-        # Straight to the store, as Graph.add does after checking that every term
-        # is an rdflib node: here every term was built by this module.
-        store = graph.store
-        for triple in self._triples:
-            store.add(triple, graph, quoted=False)
-        return graph
-
-
-# ---------------------------------------------------------------------------------
-# Resolution documents
-# ---------------------------------------------------------------------------------
-
-_OPERATIVE_HEAD = re.compile(
-    r"^[ \t]*(?:RESOLVES|DECIDES|RÉSOUT|DÉCIDE|DECIDE|RESUELVE)\s*:?[ \t]*$", re.M
-)
-_PREAMBLE_HEAD = re.compile(
-    r"^[ \t]*(?:THE\s+GENERAL\s+ASSEMBLY|L['’]ASSEMBLÉE\s+GÉNÉRALE|LA\s+ASAMBLEA\s+GENERAL)"
-    r"\s*,?[ \t]*$",
-    re.M | re.I,
-)
-_NUMBERED = re.compile(r"^[ \t]*(?P<num>\d{1,2})\s*[.)][ \t]+(?P<body>\S)", re.M)
-_LETTERED = re.compile(r"^[ \t]*\(?(?P<letter>[a-z])\s*[.)][ \t]+(?P<body>\S)", re.M)
-_ADOPTION = re.compile(
-    r"\((?:Adopted|Adoptée?|Aprobada|Adoptada)[^)]*?(?P<date>(?:\w+\s+\d{1,2},\s+\d{4})|"
-    r"(?:\d{1,2}(?:er)?\s+(?:de\s+)?\w+\s+(?:de\s+)?\d{4}))[^)]*\)",
-    re.I,
-)
-_MONTH_NUMBERS = {
-    name: index
-    for names in (
-        "january february march april may june july august september october november december",
-        "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-        "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
-    )
-    for index, name in enumerate(names.split(), start=1)
-}
-_ADDRESSEE_CUE = re.compile(
-    r"^(?:To\s+)?(?:instruct|request|urge|ask|encourage|charge|entrust|call\s+upon|invite)s?\s+(?:the\s+)?|"
-    r"^(?:Encomendar|Encargar|Solicitar|Instar|Pedir|Invitar|Alentar)\s+(?:a\s+la\s+|al\s+|a\s+los\s+|a\s+las\s+|a\s+)?|"
-    r"^(?:Encarga|Encomienda|Solicita|Insta|Pide|Invita|Alienta)\s+(?:a\s+la\s+|al\s+|a\s+los\s+|a\s+)?|"
-    r"^(?:Charger|Demander|Prier|Exhorter|Inviter|Encourager)\s+(?:le\s+|la\s+|les\s+|l['’])?|"
-    r"^(?:Charge|Demande|Prie|Exhorte|Invite|Encourage)\s+(?:au\s+|à\s+la\s+|aux\s+|le\s+|la\s+|les\s+|l['’])?",
-    re.I,
-)
-
-
-def _date_of(raw: str) -> str | None:
-    words = re.findall(r"\w+", raw.lower())
-    numbers = [int(w) for w in words if w.isdigit()]
-    months = [_MONTH_NUMBERS[w] for w in words if w in _MONTH_NUMBERS]
-    if len(numbers) < 2 or not months:
-        return None
-    year = max(numbers)
-    day = min(numbers)
-    if not 1 <= day <= 31:
-        return None
-    return f"{year:04d}-{months[0]:02d}-{day:02d}"
-
-
-def parse_resolution(
-    text: str, *, resolve_addressee: Any = None, symbols: list[SymbolMention] | None = None
-) -> ParsedResolution:
-    """Symbol, title, adoption date, preamble and operative paragraphs of a resolution.
-
-    The operative part starts at a line "RESOLVES:" / "DÉCIDE :" / "RESUELVE:";
-    paragraphs are "1. ..." lines, sub-paragraphs "a. ..." / "(a) ..." / "a) ...".
-    An addressee is read from the opening words ("To instruct the General
-    Secretariat", "Encomendar a la Secretaría General", "Charge le Secrétariat
-    général") and inherited by the lettered sub-paragraphs of its chapeau.
-    """
-    symbols = find_symbols(text[:3000]) if symbols is None else symbols
-    symbol = symbols[0].symbol if symbols else None
-    title = None
-    title_span: Span | None = None
-    if symbols:
-        line = re.compile(r"[^\n]*\S[^\n]*").search(text, symbols[0].end)
-        while line and not line.group().strip(" )(").strip():
-            line = re.compile(r"[^\n]*\S[^\n]*").search(text, line.end())
-        if line and len(line.group().strip()) < 300 and not line.group().strip().startswith("("):
-            raw = line.group()
-            offset = len(raw) - len(raw.lstrip())
-            title = raw.strip()
-            title_span = (line.start() + offset, line.start() + offset + len(title))
-    adoption = _ADOPTION.search(text[:5000])
-    adopted = _date_of(adoption.group("date")) if adoption else None
-    head = _OPERATIVE_HEAD.search(text)
-    parsed = ParsedResolution(
-        symbol, title, title_span, adopted, (adoption.start(), adoption.end()) if adoption else None
-    )
-    pre = _PREAMBLE_HEAD.search(text)
-    pre_start = pre.end() if pre else (adoption.end() if adoption else 0)
-    pre_end = head.start() if head else len(text)
-    for block in re.finditer(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*", text[pre_start:pre_end]):
-        raw = block.group()
-        if raw.strip():
-            s = pre_start + block.start() + (len(raw) - len(raw.lstrip()))
-            parsed.preamble.append((s, pre_start + block.end() - (len(raw) - len(raw.rstrip()))))
-    if head is None:
-        return parsed
-    body_start = head.end()
-    numbered = [m for m in _NUMBERED.finditer(text, body_start)]
-    # keep the numbering sequence 1, 2, 3 ... (ignores numbers inside the text)
-    chain = []
-    expected = 1
-    for match in numbered:
-        if int(match.group("num")) == expected:
-            chain.append(match)
-            expected += 1
-    ends = [m.start() for m in chain[1:]] + [len(text)]
-    for match, end in zip(chain, ends, strict=True):
-        number = str(int(match.group("num")))
-        chunk_start = match.start("body")
-        letters = [m for m in _LETTERED.finditer(text, chunk_start, end)]
-        seq = []
-        expected_letter = "a"
-        for lm in letters:
-            if lm.group("letter") == expected_letter:
-                seq.append(lm)
-                expected_letter = chr(ord(expected_letter) + 1)
-        own_end = seq[0].start() if seq else end
-        own_text = text[chunk_start:own_end].strip()
-        own_end = chunk_start + len(text[chunk_start:own_end].rstrip())
-        addressee = _addressee(own_text, resolve_addressee)
-        parsed.paragraphs.append(
-            ResolutionParagraph(number, " ".join(own_text.split()), chunk_start, own_end, addressee)
-        )
-        sub_ends = ([m.start() for m in seq[1:]] + [end]) if seq else []
-        for lm, sub_end in zip(seq, sub_ends, strict=True):
-            sub_start = lm.start("body")
-            raw = text[sub_start:sub_end]
-            sub_text = " ".join(raw.split())
-            parsed.paragraphs.append(
-                ResolutionParagraph(
-                    f"{number}.{lm.group('letter')}",
-                    sub_text,
-                    sub_start,
-                    sub_start + len(raw.rstrip()),
-                    _addressee(sub_text, resolve_addressee) or addressee,
-                )
-            )
-    return parsed
-
-
-def _addressee(text: str, resolve: Any) -> str | None:
-    if resolve is None:
-        return None
-    cue = _ADDRESSEE_CUE.match(text)
-    if cue is None:
-        return None
-    rest = text[cue.end() :]
-    phrase = re.split(
-        r"\s+(?:to|de|d['’]|à|que|that|a\s+que|para\s+que)\s+|[,:;]", rest, maxsplit=1
-    )[0]
-    words = phrase.split()
-    # try the longest name first: "General Secretariat, through the Secretariat ..." -> GS
-    for size in range(min(len(words), 12), 0, -1):
-        key = resolve(" ".join(words[:size]))
-        if key:
-            return str(key)
-    return None
-
 
 # ---------------------------------------------------------------------------------
 # Extraction
@@ -458,7 +203,7 @@ def extract(
         (p.start, p.end) for p in seg.paragraphs if p.kind != "heading" or doc.kind == "resolution"
     ]
     mentions = find_mentions(text, paragraphs, registry=registry, lang=doc.language)
-    b = _Builder(doc)
+    b = GraphBuilder(doc)
     starts = [s.start for s in seg.sentences]
 
     def sentence_of(offset: int) -> Span:
@@ -613,7 +358,7 @@ def extract(
 
 
 def _resolution_document(
-    b: _Builder,
+    b: GraphBuilder,
     doc: Document,
     registry: Any,
     symbols: list[SymbolMention],
@@ -690,7 +435,7 @@ _TYPES = {
 
 
 def _activity(
-    b: _Builder,
+    b: GraphBuilder,
     doc: Document,
     activity: Activity,
     section_nodes: dict[str, URIRef],
