@@ -16,9 +16,10 @@ from fastapi.responses import Response
 from mandategraph.api import canned, pages, protocol, rest, sparql
 from mandategraph.api.limits import BodyLimit
 from mandategraph.api.network import router as network_router
+from mandategraph.api.responses import error_response
 from mandategraph.api.settings import Settings, get_settings
 from mandategraph.errors import MandategraphError
-from mandategraph.graph.executor import store_signature
+from mandategraph.graph.sparql.workers import store_signature
 from mandategraph.graph.store import MEMORY, Store, is_engine_fault, store_fault
 
 
@@ -53,6 +54,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         description="Mandates, actors and activities of the OAS as a knowledge graph.",
         version="0.1.0",
         lifespan=lifespan,
+        # FastAPI's own /docs and /redoc load their scripts from a CDN: rest.py serves
+        # /docs from local assets instead
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     # before CORS, so that CORS wraps it and answers a preflight first
@@ -71,14 +76,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 try:
                     app.state.store = open_app_store(settings)
                 except MandategraphError as exc:  # e.g. damaged by then: 503, not a 500
-                    return pages.error_response(request, exc)
+                    return error_response(request, exc)
                 app.state.store_signature = signature
         return await call_next(request)
 
     @app.exception_handler(MandategraphError)
     async def mandategraph_error(request: Request, exc: MandategraphError) -> Response:
         # {"error", "detail", "status"} as JSON; a browser gets it as an HTML page
-        return pages.error_response(request, exc)
+        return error_response(request, exc)
 
     @app.exception_handler(OSError)
     @app.exception_handler(RuntimeError)
@@ -86,7 +91,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         # the engine failing while a route reads results: 503 "store unavailable"
         if not is_engine_fault(exc):
             raise exc
-        return pages.error_response(request, store_fault(exc, settings.store))
+        return error_response(request, store_fault(exc, settings.store))
 
     @app.get("/health")
     def health(request: Request) -> dict[str, object]:

@@ -8,7 +8,8 @@ defaults) and its results as a table. The same URL answers plain JSON rows
 Parameters come from the query string (``?state=JAM``) and are bound by the catalogue
 (:meth:`mandategraph.queries.catalog.CannedQuery.sparql`: an engine-side ``VALUES`` block of RDF
 terms), never pasted into the query. Queries run on the app's executor when there is
-one (:mod:`mandategraph.graph.executor`: worker processes, timeout, row cap), else on the store.
+one (:mod:`mandategraph.graph.sparql.executor`: worker processes, timeout, row cap),
+else on the store.
 
 As grlc does, the OpenAPI document has one operation per query, with the query's own
 parameters and the patterns the catalogue checks them with.
@@ -18,29 +19,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from mandategraph.api.openapi import HTML, SPARQL_JSON, TRUNCATED, errors, html_too, media, text
-from mandategraph.api.pages import negotiate, render
+from mandategraph.api.resources import page_path
+from mandategraph.api.responses import TRUNCATED_HEADER, negotiate, render
 from mandategraph.errors import BadParameterError, MandategraphError, UnknownFormatError
-from mandategraph.graph.results import Table, serialize, to_table
+from mandategraph.graph.sparql.formats import RESULT_EXTENSIONS, RESULT_FORMATS
+from mandategraph.graph.sparql.results import Table, serialize, to_table
 from mandategraph.queries.catalog import PARAM_PATTERNS, CannedQuery, Param, get_query, load_catalog
 
-#: Formats of a canned query's results, by ``?format=`` name.
+#: The SPARQL results formats by file extension (``srj``, ``srx``, ``csv``, ``tsv``):
+#: a canned query's ``?format=`` names them so, as its download links do.
+SPARQL_FORMATS = RESULT_EXTENSIONS
+#: Formats of a canned query's results, by ``?format=`` name: the page, plain JSON
+#: rows, and the SPARQL results formats.
 FORMATS: dict[str, str] = {
-    "html": "text/html",
+    "html": HTML,
     "json": "application/json",
-    "srj": "application/sparql-results+json",
-    "srx": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
+    **{ext: RESULT_FORMATS[name][1] for ext, name in SPARQL_FORMATS.items()},
 }
-#: Our names of the SPARQL results formats -> the names graph.results and the executor use.
-SPARQL_FORMATS = {"srj": "json", "srx": "xml", "csv": "csv", "tsv": "tsv"}
-TRUNCATED_HEADER = "X-Mandategraph-Truncated"
 
 router = APIRouter(tags=["canned queries"])
 
@@ -168,8 +170,6 @@ def table_json(table: Table) -> dict[str, Any]:
 
 def cells(table: Table) -> list[list[dict[str, str | None]]]:
     """Table cells for the page: IRIs of ours link to their pages."""
-    from mandategraph.api.rest import page_path
-
     out = []
     for row in table.rows:
         line = []
@@ -239,8 +239,6 @@ def _page(
     table: Table | None = None,
     error: MandategraphError | None = None,
 ) -> dict[str, Any]:
-    from urllib.parse import urlencode
-
     given = {k: v for k, v in values.items() if v != ""}
     downloads = [
         (label, f"/queries/{query.name}?{urlencode({**given, 'format': fmt})}")

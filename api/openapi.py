@@ -24,9 +24,9 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
-from mandategraph.graph.results import GRAPH_FORMATS, RESULT_FORMATS
+from mandategraph.api.responses import HTML, TRUNCATED_HEADER
+from mandategraph.graph.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS
 
-HTML = "text/html"
 JSON = "application/json"
 
 #: What each error status means in this API.
@@ -63,7 +63,7 @@ SPARQL_JSON: dict[str, Any] = {
 JSON_LD: dict[str, Any] = {"type": ["object", "array"]}
 
 TRUNCATED = {
-    "X-Mandategraph-Truncated": {
+    TRUNCATED_HEADER: {
         "description": "true when the result was cut at MANDATEGRAPH_MAX_ROWS rows.",
         "schema": {"type": "string", "enum": ["true"]},
     }

@@ -9,7 +9,8 @@
   does not take is 405 with ``Allow`` listing every method of the path (Starlette alone
   answers with the methods of the first route it tried, ``Allow: GET`` on ``/sparql``).
 
-Errors are rendered by :func:`mandategraph.api.pages.error_response`: JSON, or a page for a browser.
+Errors are rendered by :func:`mandategraph.api.responses.error_response`: JSON, or a page
+for a browser.
 A CORS preflight never reaches this: the CORS middleware wraps it and answers first.
 """
 
@@ -27,7 +28,7 @@ from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mandategraph.api import openapi
-from mandategraph.api.pages import error_response
+from mandategraph.api.responses import error_response
 from mandategraph.errors import BadParameterError, MandategraphError, NotFoundError
 
 #: The order methods are listed in ``Allow``.

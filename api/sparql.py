@@ -6,21 +6,22 @@ or ``POST`` ``application/sparql-query``; ``default-graph-uri`` / ``named-graph-
 union of all named graphs. Results by ``Accept`` or ``?format=`` (``json``, ``xml``,
 ``csv``, ``tsv`` for SELECT/ASK; ``ttl``, ``nt``, ``jsonld``, ``xml`` for
 CONSTRUCT/DESCRIBE); 406 when none fits. ``GET /sparql`` without a query answers the
-SPARQL 1.1 Service Description, or, for a browser, the page registered as
-``app.state.sparql_html``.
+SPARQL 1.1 Service Description, or, for a browser, the SPARQL editor (YASGUI, from
+local assets, also at ``/sparql/editor``).
 
 Safe by default:
 
-* queries run in killable worker processes (:mod:`mandategraph.graph.executor`); past
+* queries run in killable worker processes (:mod:`mandategraph.graph.sparql.executor`); past
   ``MANDATEGRAPH_QUERY_TIMEOUT`` the work is stopped and the answer is 503 with a JSON
   message, while other requests keep being served;
 * at most ``MANDATEGRAPH_MAX_ROWS`` rows (or triples) are returned; a cut result says
   so in the header ``X-Mandategraph-Truncated: true`` and stays a valid document;
 * the engine cannot reach the network (a SERVICE to any host would let anyone make
   this server send requests: server-side request forgery): queries run on threads
-  whose sockets are switched off (:mod:`mandategraph.graph.sandbox`), so a ``SERVICE`` or ``LOAD``
-  fails with 403 whatever its spelling; only with ``MANDATEGRAPH_SERVICE_ALLOWLIST``
-  set may a query whose ``SERVICE`` endpoints are all listed run with network;
+  whose sockets are switched off (:mod:`mandategraph.graph.sparql.sandbox`), so a
+  ``SERVICE`` or ``LOAD`` fails with 403 whatever its spelling; only with
+  ``MANDATEGRAPH_SERVICE_ALLOWLIST`` set may a query whose ``SERVICE`` endpoints are
+  all listed run with network;
 * the checks of a query (size, nesting, SERVICE) run in the worker under the
   timeout, never on the event loop; bodies over ``MANDATEGRAPH_MAX_QUERY_BYTES`` are
   refused with 413;
@@ -38,84 +39,46 @@ holds the store; stop the server first, or serve without an update token.
 
 from __future__ import annotations
 
-import inspect
+import re
 import secrets
-from collections.abc import Callable
 from functools import partial
-from typing import Any
 from urllib.parse import parse_qsl
 
 import anyio
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from mandategraph.api import openapi
 from mandategraph.api.openapi import SPARQL_RESULTS, errors
+from mandategraph.api.responses import STATIC_DIR, TRUNCATED_HEADER, choose, preferred, render
 from mandategraph.api.settings import Settings
-from mandategraph.errors import BadParameterError, ForbiddenError, UnknownFormatError
-from mandategraph.graph.executor import Executor
+from mandategraph.errors import (
+    BadParameterError,
+    ForbiddenError,
+    MandategraphError,
+    UnknownFormatError,
+)
+from mandategraph.graph.sparql.executor import Executor
+from mandategraph.graph.sparql.formats import (
+    FORMAT_NAMES,
+    GRAPH_FORMATS,
+    GRAPH_MEDIA,
+    RDFLIB_NAMES,
+    RESULT_MEDIA,
+)
 from mandategraph.graph.store import Store
+from mandategraph.ontology.namespaces import PREFIXES
+from mandategraph.queries.catalog import load_catalog
 
 router = APIRouter(tags=["sparql"])
-
-#: Header set on a response whose result was cut at ``max_rows``.
-TRUNCATED_HEADER = "X-Mandategraph-Truncated"
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
 
-#: media type -> results format (SELECT/ASK), in order of preference
-RESULT_MEDIA: dict[str, str] = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "application/json": "json",
-    "application/xml": "xml",
-    "text/xml": "xml",
-}
-
-#: media type -> RDF format (CONSTRUCT/DESCRIBE, service description), in order of preference
-GRAPH_MEDIA: dict[str, str] = {
-    "text/turtle": "ttl",
-    "application/n-triples": "nt",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "xml",
-    "application/x-turtle": "ttl",
-    "text/plain": "nt",
-    "application/json": "jsonld",
-    "application/xml": "xml",
-    "text/xml": "xml",
-}
-
-#: ``?format=`` values: name -> (results format, RDF format)
-FORMAT_NAMES: dict[str, tuple[str | None, str | None]] = {
-    "json": ("json", "jsonld"),
-    "xml": ("xml", "xml"),
-    "csv": ("csv", None),
-    "tsv": ("tsv", None),
-    "ttl": (None, "ttl"),
-    "turtle": (None, "ttl"),
-    "nt": (None, "nt"),
-    "ntriples": (None, "nt"),
-    "n-triples": (None, "nt"),
-    "jsonld": (None, "jsonld"),
-    "json-ld": (None, "jsonld"),
-    "rdfxml": (None, "xml"),
-    "rdf": (None, "xml"),
-}
-
-_SD_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
-_SD_MEDIA = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "xml": "application/rdf+xml",
-}
 _HTML = ("text/html", "application/xhtml+xml")
 
 
@@ -164,45 +127,6 @@ async def stop_executor(app: FastAPI) -> None:
 # -- negotiation ----------------------------------------------------------------------
 
 
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """The media ranges of an ``Accept`` header, best first (q, then specificity, order)."""
-    ranges: list[tuple[float, int, int, str]] = []
-    for index, part in enumerate((header or "").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
-        ranges.append((q, specificity, -index, media))
-    ranges.sort(reverse=True)
-    return [(media, q) for q, _, _, media in ranges if q > 0]
-
-
-def choose(accept: list[tuple[str, float]], table: dict[str, str]) -> str | None:
-    """The format of ``table`` the client prefers (the first entry when it accepts any)."""
-    if not accept:
-        return next(iter(table.values()))
-    for media, _q in accept:
-        if media in table:
-            return table[media]
-        if media == "*/*":
-            return next(iter(table.values()))
-        if media.endswith("/*"):
-            family = media[:-1]
-            for candidate, fmt in table.items():
-                if candidate.startswith(family):
-                    return fmt
-    return None
-
-
 def negotiate(request: Request) -> tuple[str | None, str | None]:
     """(results format, RDF format) for this request: ``?format=`` wins over ``Accept``.
 
@@ -219,18 +143,14 @@ def negotiate(request: Request) -> tuple[str | None, str | None]:
         raise UnknownFormatError(
             f"unknown format {name!r} (use json, xml, csv, tsv, ttl, nt or jsonld)"
         )
-    accept = parse_accept(request.headers.get("accept"))
+    accept = request.headers.get("accept")
     return choose(accept, RESULT_MEDIA), choose(accept, GRAPH_MEDIA)
 
 
 def prefers_html(request: Request) -> bool:
     """Whether the client ranks an HTML page above every RDF format (a browser)."""
-    for media, _q in parse_accept(request.headers.get("accept")):
-        if media in _HTML:
-            return True
-        if media in GRAPH_MEDIA or media == "*/*":
-            return False
-    return False
+    # the RDF formats offered first: a client accepting anything gets the description
+    return preferred(request.headers.get("accept"), [*GRAPH_MEDIA, *_HTML]) in _HTML
 
 
 # -- safety -----------------------------------------------------------------------------
@@ -364,10 +284,7 @@ async def sparql_get(request: Request) -> Response:
     query = _one(_values(params, "query"), "query")
     if query is None:
         if prefers_html(request):
-            hook: Callable[[Request], Any] | None = getattr(request.app.state, "sparql_html", None)
-            if hook is not None:
-                page = hook(request)
-                return await page if inspect.isawaitable(page) else page
+            return sparql_page(request)
         return service_description(request)
     return await run_query(
         request,
@@ -517,7 +434,56 @@ def service_description_graph(request: Request) -> Graph:
 
 def service_description(request: Request) -> Response:
     """The service description in the RDF format the client asks for (Turtle by default)."""
-    accept = parse_accept(request.headers.get("accept"))
-    fmt = choose(accept, GRAPH_MEDIA) or "ttl"
-    body = service_description_graph(request).serialize(format=_SD_FORMATS[fmt])
-    return Response(body, media_type=_SD_MEDIA[fmt], headers={"Vary": "Accept"})
+    fmt = choose(request.headers.get("accept"), GRAPH_MEDIA) or "ttl"
+    body = service_description_graph(request).serialize(format=RDFLIB_NAMES[fmt])
+    return Response(body, media_type=GRAPH_FORMATS[fmt][1], headers={"Vary": "Accept"})
+
+
+# -- the SPARQL editor -------------------------------------------------------------------
+
+
+def with_prefixes(text: str) -> str:
+    """The query with ``PREFIX`` lines for the prefixes it uses but does not declare,
+    after its header comments, so it runs on any SPARQL endpoint."""
+    declared = {m.lower() for m in re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):", text)}
+    needed = [
+        f"PREFIX {prefix}: <{namespace}>"
+        for prefix, namespace in PREFIXES.items()
+        if prefix.lower() not in declared and re.search(rf"(?<![\w:<]){prefix}:", text)
+    ]
+    if not needed:
+        return text
+    lines = text.splitlines()
+    at = 0
+    while at < len(lines) and (lines[at].startswith("#") or not lines[at].strip()):
+        at += 1
+    return "\n".join([*lines[:at], *needed, *lines[at:]]) + "\n"
+
+
+def editor_queries() -> list[dict[str, str]]:
+    """The canned queries as the SPARQL editor offers them (defaults bound)."""
+    found = []
+    for query in load_catalog().values():
+        try:
+            text = query.sparql()
+        except MandategraphError:
+            text = query.text
+        found.append({"name": query.name, "summary": query.summary,
+                      "sparql": with_prefixes(text)})
+    return found
+
+
+def sparql_page(request: Request) -> HTMLResponse:
+    """YASGUI, from local assets, on this server's ``/sparql``, with the canned queries."""
+    vendor = STATIC_DIR / "vendor" / "yasgui" / "yasgui.min.js"
+    return render(request, "sparql.html", {
+        "title": "SPARQL",
+        "queries": editor_queries(),
+        "assets": vendor.is_file(),
+    })
+
+
+@router.get("/sparql/editor", response_class=HTMLResponse, include_in_schema=False)
+def sparql_editor(request: Request) -> HTMLResponse:
+    """The SPARQL editor (also what a browser gets at ``/sparql``)."""
+    return sparql_page(request)
