@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Any
 
 from mandategraph.graph.extraction.activity_detection import TriggerReading
 from mandategraph.graph.extraction.activity_lexicon import (
@@ -61,6 +60,7 @@ from mandategraph.graph.extraction.actors import Mention
 from mandategraph.graph.extraction.citations import Citation
 from mandategraph.graph.extraction.numbers import parse_number
 from mandategraph.graph.extraction.segment import Segmentation, Sentence
+from mandategraph.ontology.registry import Registry
 
 __all__ = ["Activity", "ActivityReader", "Trigger", "read_activities"]
 
@@ -275,7 +275,7 @@ def read_activities(
     segmentation: Segmentation,
     citations: list[Citation],
     mentions: list[Mention],
-    registry: Any,
+    registry: Registry,
     self_org: str | None,
 ) -> list[Activity]:
     """The activities of a report (see the module docstring).

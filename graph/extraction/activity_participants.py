@@ -9,7 +9,6 @@ the body the section is about; a body another conducting body belongs to is drop
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from mandategraph.graph.extraction.activity_lexicon import (
     AFFILIATION,
@@ -24,6 +23,7 @@ from mandategraph.graph.extraction.activity_lexicon import (
 from mandategraph.graph.extraction.activity_records import Activity, ReaderState, Role, Span
 from mandategraph.graph.extraction.actors import Mention, org_ancestors, org_kind
 from mandategraph.graph.extraction.segment import Sentence
+from mandategraph.ontology.registry import Registry
 
 
 class RoleReading(ReaderState):
@@ -230,12 +230,7 @@ class RoleReading(ReaderState):
                     activity.partners.pop(code)
 
 
-def _agency_country(registry: Any, key: str) -> str | None:
-    table = getattr(registry, "organizations", None)
-    if table is None and isinstance(registry, dict):
-        table = registry.get("organizations")
-    entry = table.get(key) if isinstance(table, dict) else None
-    if entry is None:
-        return None
-    value = entry.get("country") if isinstance(entry, dict) else getattr(entry, "country", None)
-    return str(value) if value else None
+def _agency_country(registry: Registry, key: str) -> str | None:
+    """The state a national agency acts for (the registry's ``country``), if any."""
+    entry = registry.organizations.get(key)
+    return entry.country if entry is not None and entry.country else None

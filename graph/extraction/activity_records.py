@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Any
 
 from mandategraph.graph.extraction.activity_lexicon import (
     TRIGGERS,
@@ -21,6 +20,7 @@ from mandategraph.graph.extraction.activity_lexicon import (
 from mandategraph.graph.extraction.actors import Mention
 from mandategraph.graph.extraction.citations import Citation
 from mandategraph.graph.extraction.segment import Segmentation
+from mandategraph.ontology.registry import Registry
 
 Span = tuple[int, int]
 
@@ -92,7 +92,7 @@ class ReaderState:
         segmentation: Segmentation,
         citations: list[Citation],
         mentions: list[Mention],
-        registry: Any,
+        registry: Registry,
         self_org: str | None,
     ) -> None:
         self.text = text

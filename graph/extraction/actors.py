@@ -40,7 +40,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from mandategraph.errors import ExtractionError
+from mandategraph.ontology.registry import Form, Kind, Registry
 
 #: Kinds of mentions.
 KINDS = ("organization", "state", "instrument", "person", "place", "candidate", "group")
@@ -148,92 +148,28 @@ class Mention:
 
 
 # ---------------------------------------------------------------------------------
-# Registry access: the registry module is written in parallel; read it through a
-# few tolerant accessors so that dicts and dataclasses both work.
+# Registry look-ups
 # ---------------------------------------------------------------------------------
 
 
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    if obj is None:
-        return default
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
-def load_default_registry() -> Any:
-    """The project registry (``ontology.registry.load_registry()``), cached there."""
-    try:
-        from mandategraph.ontology.registry import load_registry
-    except ImportError as exc:  # pragma: no cover - the registry ships with the project
-        raise ExtractionError("the reference registry (ontology/registry.py) is missing") from exc
-    return load_registry()
-
-
-def _names_of(entry: Any) -> dict[str, Any]:
-    names = _get(entry, "names", {}) or {}
-    return names if isinstance(names, dict) else {}
-
-
-def _entry_field_names(entry: Any, field_name: str) -> list[str]:
-    """``field_name`` (variants, acronyms, contextual, adjectives) of all languages."""
-    out: list[str] = []
-    for per_lang in _names_of(entry).values():
-        values = _get(per_lang, field_name, None) or []
-        if isinstance(values, str):
-            values = [values]
-        out.extend(str(v) for v in values)
-    return out
-
-
-def registry_surfaces(registry: Any, kind: str) -> list[tuple[str, str]]:
-    """(surface, code) of every default match name of ``kind`` in every language."""
-    surfaces: set[tuple[str, str]] = set()
-    try:
-        surfaces.update((str(s), str(c)) for s, c in registry.names(kind))
-    except (AttributeError, KeyError, TypeError, ValueError):
-        pass
-    return sorted(surfaces)
-
-
-def _table(registry: Any, kind: str) -> dict[str, Any]:
-    attr = {
-        "state": "states",
-        "organization": "organizations",
-        "instrument": "instruments",
-        "theme": "themes",
-        "territory": "territories",
-    }[kind]
-    table = _get(registry, attr, {}) or {}
-    return table if isinstance(table, dict) else {}
-
-
-def org_kind(registry: Any, key: str) -> str:
+def org_kind(registry: Registry, key: str) -> str:
     """``oas_body`` or ``partner`` (the registry's ``kind`` of an organization)."""
-    entry = _table(registry, "organization").get(key)
-    return str(_get(entry, "kind", "partner") or "partner")
+    entry = registry.organizations.get(key)
+    return entry.kind if entry is not None else "partner"
 
 
-def org_parent(registry: Any, key: str) -> str | None:
+def org_parent(registry: Registry, key: str) -> str | None:
     """The registry ``part_of`` of an organization, if any."""
-    entry = _table(registry, "organization").get(key)
-    parent = _get(entry, "part_of", None)
-    return str(parent) if parent else None
+    entry = registry.organizations.get(key)
+    return entry.part_of if entry is not None else None
 
 
-def org_ancestors(registry: Any, key: str) -> list[str]:
-    """Every organization ``key`` is part of, nearest first."""
-    if hasattr(registry, "ancestors"):
-        try:
-            return [str(k) for k in registry.ancestors(key)]
-        except (KeyError, ValueError):
-            return []
-    chain: list[str] = []
-    current = org_parent(registry, key)
-    while current and current not in chain:
-        chain.append(current)
-        current = org_parent(registry, current)
-    return chain
+def org_ancestors(registry: Registry, key: str) -> list[str]:
+    """Every organization ``key`` is part of, nearest first (none for an unknown key)."""
+    try:
+        return registry.ancestors(key)
+    except KeyError:
+        return []
 
 
 # ---------------------------------------------------------------------------------
@@ -274,7 +210,7 @@ def clean_with_map(text: str, start: int, end: int) -> tuple[str, list[int]]:
 class ActorMatcher:
     """Registry-driven matchers for one language (built once, reused)."""
 
-    def __init__(self, registry: Any, lang: str) -> None:
+    def __init__(self, registry: Registry, lang: str) -> None:
         self.registry = registry
         self.lang = lang
         self.nlp: Language = spacy.blank(lang)
@@ -300,36 +236,13 @@ class ActorMatcher:
         for surface, code in self._forms("organization", "contextual"):
             self._add("organization", code, surface, matcher=self.contextual)
 
-    def _forms(self, kind: str, form: str) -> list[tuple[str, str]]:
+    def _forms(self, kind: Kind, form: Form) -> list[tuple[str, str]]:
         """Non-default forms (adjectives, contextual names) of the registry."""
-        try:
-            return [(str(s), str(c)) for s, c in self.registry.names(kind, forms=[form])]
-        except (TypeError, ValueError, KeyError, AttributeError):
-            table = _table(self.registry, kind)
-            field_name = {"adjective": "adjectives", "contextual": "contextual"}[form]
-            return [
-                (n, code)
-                for code, entry in table.items()
-                for n in _entry_field_names(entry, field_name)
-            ]
+        return self.registry.names(kind, forms=[form])
 
-    def _surfaces(self, kind: str) -> list[tuple[str, str]]:
-        found = registry_surfaces(self.registry, kind)
-        if found or kind not in ("territory", "group"):
-            return found
-        # territories / groups may not be exposed by names(): read the tables
-        table = (
-            _table(self.registry, kind)
-            if kind == "territory"
-            else (_get(self.registry, "groups", {}) or {})
-        )
-        out: list[tuple[str, str]] = []
-        for code, entry in table.items():
-            for per_lang in _names_of(entry).values():
-                for name in [_get(per_lang, "name")] + list(_get(per_lang, "variants", []) or []):
-                    if name:
-                        out.append((str(name), str(code)))
-        return sorted(set(out))
+    def _surfaces(self, kind: Kind) -> list[tuple[str, str]]:
+        """(surface, code) of every default match name of ``kind`` in every language."""
+        return sorted(set(self.registry.names(kind)))
 
     def _pattern(self, surface: str) -> Doc:
         doc = self.nlp.make_doc(surface)
@@ -517,7 +430,7 @@ _CACHE: dict[tuple[int, str], ActorMatcher] = {}
 _LOCK = threading.Lock()
 
 
-def get_matcher(registry: Any, lang: str) -> ActorMatcher:
+def get_matcher(registry: Registry, lang: str) -> ActorMatcher:
     """The cached :class:`ActorMatcher` of ``registry`` for ``lang``."""
     key = (id(registry), lang)
     with _LOCK:
@@ -532,7 +445,7 @@ def find_mentions(
     text: str,
     spans: Iterable[tuple[int, int]],
     *,
-    registry: Any,
+    registry: Registry,
     lang: str,
 ) -> list[Mention]:
     """Every mention in the given ``[start, end)`` spans of ``text`` (paragraphs).

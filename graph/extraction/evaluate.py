@@ -43,6 +43,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 from mandategraph.errors import DocumentError
 from mandategraph.graph.extraction.readers import Document
 from mandategraph.ontology.namespaces import MG
+from mandategraph.ontology.registry import Registry
 
 Item = tuple[str, str]  # (section, item)
 
@@ -229,7 +230,7 @@ def partnership_pairs(graph: Graph) -> dict[tuple[str, str], int]:
 
 
 def evaluate(
-    gold_path: str | Path, graph_or_doc: Graph | Document, *, registry: Any = None
+    gold_path: str | Path, graph_or_doc: Graph | Document, *, registry: Registry | None = None
 ) -> EvaluationReport:
     """Score an extraction against a gold file.
 

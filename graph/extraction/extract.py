@@ -46,7 +46,6 @@ from mandategraph.graph.extraction.activities import Activity, read_activities
 from mandategraph.graph.extraction.actors import (
     Mention,
     find_mentions,
-    load_default_registry,
     org_kind,
 )
 from mandategraph.graph.extraction.citations import (
@@ -76,6 +75,7 @@ from mandategraph.ontology.namespaces import (
     status_iri,
     theme_iri,
 )
+from mandategraph.ontology.registry import Registry, load_registry
 
 Span = tuple[int, int]
 _P = ParamSpec("_P")
@@ -133,7 +133,7 @@ _collector_paused = _CollectorPause()
 
 
 def _self_org(
-    doc: Document, registry: Any, mentions: list[Mention], seg: Segmentation
+    doc: Document, registry: Registry, mentions: list[Mention], seg: Segmentation
 ) -> str | None:
     """The report's author: the most specific body of the publisher line, else the
     first OAS body named in the opening text."""
@@ -153,7 +153,7 @@ def _self_org(
     return None
 
 
-def _section_theme(registry: Any, heading: str, body: str) -> str | None:
+def _section_theme(registry: Registry, heading: str, body: str) -> str | None:
     for text in (heading, body):
         if text.strip():
             themes = registry.match_themes(text)
@@ -166,7 +166,7 @@ def _section_theme(registry: Any, heading: str, body: str) -> str | None:
 def extract(
     doc: Document,
     *,
-    registry: Any = None,
+    registry: Registry | None = None,
     known_paragraphs: dict[str, set[str]] | None = None,
 ) -> Graph:
     """The graph of everything extracted from ``doc``.
@@ -187,7 +187,7 @@ def extract(
     """
     if not doc.text.strip():
         raise ExtractionError(f"{doc.path}: nothing to extract from an empty text")
-    registry = load_default_registry() if registry is None else registry
+    registry = load_registry() if registry is None else registry
     text = doc.text
     seg = segment(text)
     symbols = find_symbols(text)
@@ -360,7 +360,7 @@ def extract(
 def _resolution_document(
     b: GraphBuilder,
     doc: Document,
-    registry: Any,
+    registry: Registry,
     symbols: list[SymbolMention],
     paragraph: Any,
     resolution: Any,
@@ -441,7 +441,7 @@ def _activity(
     section_nodes: dict[str, URIRef],
     section_themes: dict[str, str | None],
     doc_theme: str | None,
-    registry: Any,
+    registry: Registry,
     paragraph: Any,
 ) -> None:
     theme = section_themes.get(activity.section)

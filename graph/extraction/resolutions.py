@@ -7,8 +7,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from mandategraph.graph.extraction.citations import SymbolMention, find_symbols
 
@@ -87,7 +87,10 @@ def _date_of(raw: str) -> str | None:
 
 
 def parse_resolution(
-    text: str, *, resolve_addressee: Any = None, symbols: list[SymbolMention] | None = None
+    text: str,
+    *,
+    resolve_addressee: Callable[[str], str | None] | None = None,
+    symbols: list[SymbolMention] | None = None,
 ) -> ParsedResolution:
     """Symbol, title, adoption date, preamble and operative paragraphs of a resolution.
 
@@ -170,7 +173,7 @@ def parse_resolution(
     return parsed
 
 
-def _addressee(text: str, resolve: Any) -> str | None:
+def _addressee(text: str, resolve: Callable[[str], str | None] | None) -> str | None:
     if resolve is None:
         return None
     cue = _ADDRESSEE_CUE.match(text)
