@@ -35,6 +35,7 @@ from typing import Any
 import yaml
 
 from mandategraph.errors import DocumentError
+from mandategraph.graph.extraction.citations import find_symbols
 from mandategraph.ontology.namespaces import slugify
 
 log = logging.getLogger(__name__)
@@ -431,8 +432,6 @@ def _stem(path: Path) -> str:
 
 
 def _symbol_of(text: str) -> str | None:
-    from mandategraph.graph.extraction.citations import find_symbols
-
     symbols = find_symbols(text[:2000])
     return symbols[0].symbol if symbols else None
 
