@@ -104,7 +104,8 @@ class Executor:
             max_rows: default cap on result rows/triples (``None``: no cap).
             serve_from_memory: workers copy the on-disk store into memory.
             cache_size: results kept in the LRU cache (0: no cache).
-            allocator: memory allocator of the workers (see :func:`resolve_allocator`).
+            allocator: memory allocator of the workers
+                (:func:`~mandategraph.graph.sparql.workers.resolve_allocator`).
             service_allowlist: endpoints a ``SERVICE`` may reach; empty: the query
                 threads have no network at all (see :mod:`mandategraph.graph.sparql.sandbox`).
             max_query_bytes: longest query or update text (``None``: no limit).
@@ -372,7 +373,8 @@ class Executor:
         """Run a SPARQL Update on the single writer (one transaction).
 
         ``using`` / ``using_named`` are the protocol's ``using-graph-uri`` and
-        ``using-named-graph-uri`` (see :func:`add_using`), applied by the writer.
+        ``using-named-graph-uri``, applied by the writer
+        (:func:`~mandategraph.graph.sparql.text.add_using`).
 
         Raises:
             BadParameterError: the update is too deep or has its own ``USING`` beside
