@@ -25,9 +25,9 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from mandategraph.api.openapi import HTML, SPARQL_JSON, TRUNCATED, errors, html_too, media, text
+from mandategraph.api.openapi import SPARQL_JSON, TRUNCATED, errors, html_too, media, text
 from mandategraph.api.resources import page_path
-from mandategraph.api.responses import TRUNCATED_HEADER, negotiate, render
+from mandategraph.api.responses import HTML, TRUNCATED_HEADER, negotiate, render
 from mandategraph.errors import BadParameterError, MandategraphError, UnknownFormatError
 from mandategraph.graph.sparql.formats import RESULT_EXTENSIONS, RESULT_FORMATS
 from mandategraph.graph.sparql.results import Table, serialize, to_table
