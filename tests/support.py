@@ -20,3 +20,40 @@ def unavailable(reason: str) -> NoReturn:
     if IN_CI:
         pytest.fail(f"CI must provide this, and it is missing: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+class Canary:
+    """A TCP listener on loopback that counts the connections it accepts.
+
+    Whatever is sent over a connection does not matter: a connection at all means the
+    code under test reached the network. Close it with :meth:`close`.
+    """
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.1)
+        self.port = int(self.sock.getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.connections = 0
+        self._running = True
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while self._running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:  # the accept timed out, or the socket was closed
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._running = False
+        self._thread.join(timeout=2)
+        self.sock.close()

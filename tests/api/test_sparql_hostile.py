@@ -10,7 +10,6 @@ counts every TCP connection it gets, whatever is sent over it.
 from __future__ import annotations
 
 import json
-import socket
 import string
 import threading
 import time
@@ -24,39 +23,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sparqlserver import build_store, running_server
 
+from tests.support import Canary
+
 pytestmark = pytest.mark.server
 
 TOKEN = "hostile-token"
-
-
-class Canary:
-    """A TCP listener on loopback that counts the connections it accepts."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = int(self.sock.getsockname()[1])
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.connections = 0
-        self._stop = False
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        self.sock.settimeout(0.2)
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop = True
-        self.thread.join(timeout=2)
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -16,45 +15,20 @@ from mandategraph.errors import BadParameterError, ForbiddenError, PayloadTooLar
 from mandategraph.graph.sparql.executor import Executor
 from mandategraph.graph.sparql.guard import MAX_CHAIN, MAX_NESTING, check_shape
 from mandategraph.graph.sparql.sandbox import QueryThreads, run_isolated
-
-
-class Canary:
-    """Counts TCP connections on a loopback port."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.1)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while self.running:
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.connections += 1
-            conn.close()
+from tests.support import Canary
 
 
 @pytest.fixture()
 def canary() -> Iterator[Canary]:
     listener = Canary()
     yield listener
-    listener.running = False
-    listener.thread.join(timeout=2)
-    listener.sock.close()
+    listener.close()
 
 
 def test_a_query_thread_cannot_open_a_socket_and_others_still_can(canary: Canary) -> None:
     def connect() -> str:
         try:
-            with socket.create_connection(("127.0.0.1", int(canary.url.split(":")[2][:-1]))):
+            with socket.create_connection(("127.0.0.1", canary.port)):
                 return "connected"
         except PermissionError:
             return "refused"
