@@ -76,6 +76,8 @@ class Activity:
 
 @dataclass
 class Role:
+    """The role an actor mention plays in its sentence, read from the cue before it."""
+
     mention: Mention
     role: str  # conductor | partner | funder | requester | leader | subject | none
     dup: bool = False  # the same name again, e.g. its acronym in parentheses
