@@ -42,6 +42,7 @@ from mandategraph.api.resources import (
     ID_BASE,
     MAX_LIMIT,
     MAX_OFFSET,
+    ROLE_PATH,
     Reader,
     SpanInfo,
     local_name,
@@ -244,8 +245,7 @@ def activities_page(request: Request) -> HTMLResponse:
                   if t["activities"]],
         "year": [{"value": y, "label": y} for y in years],
         "state": _options(reader, "SELECT DISTINCT ?x WHERE { ?a mg:beneficiary ?x }"),
-        "actor": _options(reader, "SELECT DISTINCT ?x WHERE { "
-                          "?a mg:conductedBy|mg:inPartnershipWith|mg:fundedBy|mg:requestedBy ?x }"),
+        "actor": _options(reader, f"SELECT DISTINCT ?x WHERE {{ ?a {ROLE_PATH} ?x }}"),
         "status": [{"value": s, "label": s} for s in ("planned", "ongoing", "completed")],
     }
     return render(request, "activities.html", {

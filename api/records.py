@@ -367,7 +367,7 @@ def list_states(
         "SELECT ?s (COUNT(DISTINCT ?a) AS ?n) (SAMPLE(?m) AS ?member) WHERE {\n"
         "  ?s a mg:State .\n"
         "  { ?s a mg:MemberState } UNION { ?any mg:beneficiary ?s }\n"
-        "    UNION { ?any mg:conductedBy|mg:inPartnershipWith|mg:fundedBy|mg:requestedBy ?s }\n"
+        f"    UNION {{ ?any {ROLE_PATH} ?s }}\n"
         "  OPTIONAL { ?a mg:beneficiary ?s }\n"
         "  BIND(EXISTS { ?s a mg:MemberState } AS ?m)\n"
         "} GROUP BY ?s"

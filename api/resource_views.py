@@ -37,6 +37,7 @@ from mandategraph.api.resources import (
     page_path,
 )
 from mandategraph.ontology.namespaces import MG
+from mandategraph.ontology.roles import actor_roles
 
 # -- values on pages ---------------------------------------------------------------------
 
@@ -84,7 +85,7 @@ class FactRow:
 PROPERTY_ORDER = [
     str(p) for p in (
         RDF.type, MG.theme, MG.year, MG.startDate, MG.endDate, MG.status,
-        MG.conductedBy, MG.inPartnershipWith, MG.fundedBy, MG.requestedBy,
+        *(role.predicate for role in actor_roles()),
         MG.beneficiary, MG.heldIn, MG.participantCount, MG.activityCount, MG.ledBy,
         MG.implements, MG.refersToInstrument, MG.reportedIn,
         MG.paragraphOf, MG.paragraphNumber, MG.subParagraphOf, MG.addressee, MG.text,

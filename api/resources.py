@@ -26,6 +26,7 @@ from rdflib.term import Identifier
 from mandategraph.errors import BadParameterError, NotFoundError
 from mandategraph.graph.store import Store
 from mandategraph.ontology.namespaces import ID, MG
+from mandategraph.ontology.roles import actor_roles, role_path
 
 ID_BASE = str(ID)
 DOCUMENT_BASE = ID_BASE + "document/"
@@ -37,14 +38,9 @@ MAX_OFFSET = 10_000_000
 #: Years an activity filter takes.
 MIN_YEAR, MAX_YEAR = 1, 9999
 
-#: Roles an actor plays in an activity: predicate -> role name.
-ROLES: dict[str, str] = {
-    str(MG.conductedBy): "conducted",
-    str(MG.inPartnershipWith): "partner",
-    str(MG.fundedBy): "funder",
-    str(MG.requestedBy): "requester",
-}
-ROLE_PATH = "mg:conductedBy|mg:inPartnershipWith|mg:fundedBy|mg:requestedBy"
+#: Roles an actor plays in an activity, from the ontology: predicate -> role key.
+ROLES: dict[str, str] = {str(role.predicate): role.key for role in actor_roles()}
+ROLE_PATH = role_path()
 
 #: Classes that say something about an activity's links, not what kind of thing it is.
 _NOT_KINDS = {

@@ -1,19 +1,24 @@
 """The roles an agent plays in an activity, as the ontology declares them.
 
 A role is a sub-property of ``prov:wasAssociatedWith`` (``mg:conductedBy``,
-``mg:inPartnershipWith``, ``mg:fundedBy``, ``mg:ledBy``): an agent that bears some
-responsibility for the activity. This is the one list that the read model, the pages,
-the evaluation and the networks use, read from ``ontology/mandategraph.ttl`` rather
-than spelled out in each of them; each role's short key is its ``skos:notation``
-(``conducted``, ``partner``, ``funder``, ``leader``). ``mg:requestedBy`` is no role in
-this sense (asking for an activity is no responsibility for it) and is named apart
-where it is shown.
+``mg:inPartnershipWith``, ``mg:fundedBy``, ``mg:ledBy``): an agent associated with the
+activity, responsible for it in part. This is the one list that the read model, the
+pages, the evaluation and the networks use, read from ``ontology/mandategraph.ttl``
+rather than spelled out in each of them; each role's short key is its
+``skos:notation`` (``conducted``, ``partner``, ``funder``, ``leader``).
+
+- :func:`partner_roles`: the roles of organizations and states (range not
+  ``mg:Person``): who works with whom, the partnership network;
+- :func:`actor_roles`: those, and ``mg:requestedBy`` (``requester``), which links an
+  actor to an activity it asked for without making it responsible: what an actor's
+  page and the JSON API list.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rdflib import URIRef
 from rdflib.namespace import PROV, RDFS, SKOS
@@ -31,12 +36,14 @@ class Role:
         name: its local name (``conductedBy``).
         key: its ``skos:notation`` (``conducted``), the key used in JSON and forms.
         labels: its ``skos:prefLabel`` by language (``en``, ``fr``, ``es``).
+        person: its range is ``mg:Person`` (a role of people, not of actors).
     """
 
     predicate: URIRef
     name: str
     key: str
     labels: dict[str, str]
+    person: bool = False
 
     @property
     def curie(self) -> str:
@@ -52,32 +59,49 @@ class Role:
 _ORDER = ("conductedBy", "inPartnershipWith", "fundedBy", "ledBy")
 
 
+def _role(graph: Any, predicate: URIRef) -> Role:
+    labels = {
+        label.language: str(label)
+        for label in graph.objects(predicate, SKOS.prefLabel)
+        if getattr(label, "language", None)
+    }
+    name = str(predicate)[len(str(MG)) :]
+    key = graph.value(predicate, SKOS.notation)
+    person = (predicate, RDFS.range, MG.Person) in graph
+    return Role(predicate, name, str(key) if key is not None else name, labels, person)
+
+
 @lru_cache(maxsize=1)
 def roles() -> tuple[Role, ...]:
     """The sub-properties of ``prov:wasAssociatedWith`` in the ontology, in a fixed order."""
     graph = ontology_graph(shared=True)
-    found: list[Role] = []
-    for predicate in graph.subjects(RDFS.subPropertyOf, PROV.wasAssociatedWith):
-        if not isinstance(predicate, URIRef) or not str(predicate).startswith(str(MG)):
-            continue
-        labels = {
-            label.language: str(label)
-            for label in graph.objects(predicate, SKOS.prefLabel)
-            if getattr(label, "language", None)
-        }
-        name = str(predicate)[len(str(MG)) :]
-        key = graph.value(predicate, SKOS.notation)
-        found.append(Role(predicate, name, str(key) if key is not None else name, labels))
+    found = [
+        _role(graph, predicate)
+        for predicate in graph.subjects(RDFS.subPropertyOf, PROV.wasAssociatedWith)
+        if isinstance(predicate, URIRef) and str(predicate).startswith(str(MG))
+    ]
     rank = {name: index for index, name in enumerate(_ORDER)}
     return tuple(sorted(found, key=lambda role: (rank.get(role.name, len(rank)), role.name)))
 
 
-def role_path() -> str:
-    """The roles as a SPARQL alternative path: ``mg:conductedBy|mg:inPartnershipWith|...``."""
-    return "|".join(role.curie for role in roles())
+def partner_roles() -> tuple[Role, ...]:
+    """The roles organizations and states play (every role but those of people)."""
+    return tuple(role for role in roles() if not role.person)
+
+
+@lru_cache(maxsize=1)
+def actor_roles() -> tuple[Role, ...]:
+    """What links an actor to an activity: :func:`partner_roles`, then ``mg:requestedBy``."""
+    return (*partner_roles(), _role(ontology_graph(shared=True), MG.requestedBy))
+
+
+def role_path(chosen: tuple[Role, ...] | None = None) -> str:
+    """Roles as a SPARQL alternative path (``mg:conductedBy|...``); the actor roles by
+    default."""
+    return "|".join(role.curie for role in (chosen or actor_roles()))
 
 
 def role_values(predicate: str = "?predicate", key: str = "?role") -> str:
-    """A SPARQL ``VALUES`` block binding each role's predicate and key."""
-    rows = " ".join(f'({role.curie} "{role.key}")' for role in roles())
+    """A SPARQL ``VALUES`` block binding each partner role's predicate and key."""
+    rows = " ".join(f'({role.curie} "{role.key}")' for role in partner_roles())
     return f"VALUES ({predicate} {key}) {{ {rows} }}"
