@@ -44,6 +44,7 @@ from mandategraph.errors import DocumentError
 from mandategraph.graph.extraction.readers import Document
 from mandategraph.ontology.namespaces import MG
 from mandategraph.ontology.registry import Registry
+from mandategraph.ontology.roles import actor_roles
 
 Item = tuple[str, str]  # (section, item)
 
@@ -183,19 +184,24 @@ def _gold_years(activity: dict[str, Any]) -> set[int]:
     return years
 
 
+#: The gold files' name for each actor role's key (see ontology.roles).
+GOLD_FIELDS = {
+    "conducted": "by",
+    "partner": "with",
+    "funder": "funded_by",
+    "requester": "requested_by",
+}
+
+
 def _activities(graph: Graph) -> list[dict[str, Any]]:
     out = []
     for node in sorted(set(graph.subjects(RDF.type, MG.Activity)), key=str):
         section = graph.value(node, MG.reportedIn)
         number = graph.value(section, MG.sectionNumber) if section is not None else None
-        actors: dict[str, set[str]] = {}
-        for prop, role in (
-            (MG.conductedBy, "by"),
-            (MG.inPartnershipWith, "with"),
-            (MG.fundedBy, "funded_by"),
-            (MG.requestedBy, "requested_by"),
-        ):
-            actors[role] = {_code(o) for o in graph.objects(node, prop)}
+        actors = {
+            GOLD_FIELDS[role.key]: {_code(o) for o in graph.objects(node, role.predicate)}
+            for role in actor_roles()
+        }
         out.append(
             {
                 "iri": str(node),
@@ -203,9 +209,7 @@ def _activities(graph: Graph) -> list[dict[str, Any]]:
                 "states": {_code(o) for o in graph.objects(node, MG.beneficiary)},
                 "actors": actors,
                 "org_iris": {
-                    str(o)
-                    for p in (MG.conductedBy, MG.inPartnershipWith, MG.fundedBy, MG.requestedBy)
-                    for o in graph.objects(node, p)
+                    str(o) for role in actor_roles() for o in graph.objects(node, role.predicate)
                 },
                 "years": {int(str(o)) for o in graph.objects(node, MG.year)},
                 "participants": {int(str(o)) for o in graph.objects(node, MG.participantCount)},
