@@ -230,21 +230,13 @@ def sparql_post(formats: Iterable[str]) -> dict[str, Any]:
             "named-graph-uri": {"type": "array", "items": GRAPH_IRI},
         },
     }
-    form_update = {
-        "type": "object", "required": ["update"], "not": {"required": ["query"]},
-        "properties": {
-            "update": UPDATE_TEXT,
-            "using-graph-uri": {"type": "array", "items": GRAPH_IRI},
-            "using-named-graph-uri": {"type": "array", "items": GRAPH_IRI},
-        },
-    }
     return {
         "parameters": [*DATASET, sparql_format(formats)],
         "requestBody": {
             "required": True,
             "content": {
                 "application/x-www-form-urlencoded": {
-                    "schema": {"oneOf": [form_query, form_update]},
+                    "schema": {"oneOf": [form_query, _form_update()]},
                     "encoding": {name: {"style": "form", "explode": True} for name in (
                         "default-graph-uri", "named-graph-uri",
                         "using-graph-uri", "using-named-graph-uri")},
@@ -256,9 +248,9 @@ def sparql_post(formats: Iterable[str]) -> dict[str, Any]:
     }
 
 
-def sparql_update() -> dict[str, Any]:
-    """``openapi_extra`` of ``POST /sparql/update``: an update as the body or as a form."""
-    form = {
+def _form_update() -> dict[str, Any]:
+    """The form an update is POSTed as: ``update`` and the protocol's ``using-*``."""
+    return {
         "type": "object", "required": ["update"], "not": {"required": ["query"]},
         "properties": {
             "update": UPDATE_TEXT,
@@ -266,13 +258,17 @@ def sparql_update() -> dict[str, Any]:
             "using-named-graph-uri": {"type": "array", "items": GRAPH_IRI},
         },
     }
+
+
+def sparql_update() -> dict[str, Any]:
+    """``openapi_extra`` of ``POST /sparql/update``: an update as the body or as a form."""
     return {
         "parameters": USING,
         "requestBody": {
             "required": True,
             "content": {
                 "application/sparql-update": {"schema": UPDATE_TEXT},
-                "application/x-www-form-urlencoded": {"schema": form},
+                "application/x-www-form-urlencoded": {"schema": _form_update()},
             },
         },
     }
