@@ -130,19 +130,41 @@ async def stop_executor(app: FastAPI) -> None:
 def negotiate(request: Request) -> tuple[str | None, str | None]:
     """(results format, RDF format) for this request: ``?format=`` wins over ``Accept``.
 
+    ``format`` may be repeated or a comma-separated list: for each query form the first
+    value naming a format of that form is used.
+
     Raises:
         UnknownFormatError: ``?format=`` names no format we write.
     """
-    name = request.query_params.get("format")
-    if name:
-        key = name.strip().lower()
-        if key in FORMAT_NAMES:
-            return FORMAT_NAMES[key]
-        if key in RESULT_MEDIA or key in GRAPH_MEDIA:
-            return RESULT_MEDIA.get(key), GRAPH_MEDIA.get(key)
-        raise UnknownFormatError(
-            f"unknown format {name!r} (use json, xml, csv, tsv, ttl, nt or jsonld)"
-        )
+    # repeated values and comma-separated lists (SPARQLWrapper sends
+    # ``format=json-ld&format=application/ld+json,application/x-json+ld``): for each
+    # query form, the first value we know wins
+    names = [
+        value.split(";")[0].strip().lower()
+        for given in request.query_params.getlist("format")
+        for value in given.split(",")
+    ]
+    names = [name for name in names if name]
+    if names:
+        result_format: str | None = None
+        graph_format: str | None = None
+        known = False
+        for key in names:
+            if key in FORMAT_NAMES:
+                results, graph = FORMAT_NAMES[key]
+            elif key in RESULT_MEDIA or key in GRAPH_MEDIA:
+                results, graph = RESULT_MEDIA.get(key), GRAPH_MEDIA.get(key)
+            else:
+                continue
+            known = True
+            result_format = result_format or results
+            graph_format = graph_format or graph
+        if not known:
+            raise UnknownFormatError(
+                f"unknown format {', '.join(names)!r} "
+                "(use json, xml, csv, tsv, ttl, nt or jsonld)"
+            )
+        return result_format, graph_format
     accept = request.headers.get("accept")
     return choose(accept, RESULT_MEDIA), choose(accept, GRAPH_MEDIA)
 

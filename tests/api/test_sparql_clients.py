@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from sparqlserver import build_store, running_server
-from SPARQLWrapper import JSON, XML, SPARQLWrapper
+from SPARQLWrapper import JSON, JSONLD, XML, SPARQLWrapper
 
 pytestmark = pytest.mark.server
 
@@ -69,6 +69,30 @@ def test_sparqlwrapper_json(endpoint: str) -> None:
     assert (str(EX.res1), "Sécurité hémisphérique") in rows
     titles = {b["title"].get("xml:lang") for b in result["results"]["bindings"]}
     assert titles == {"en", "fr"}
+
+
+def test_sparqlwrapper_construct_jsonld_repeated_format(endpoint: str) -> None:
+    """Issue 14: SPARQLWrapper sends ``format=json-ld&format=application/ld+json,...``;
+    the first value the server knows for the query's form wins (was HTTP 406)."""
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(CONSTRUCT)
+    client.setReturnFormat(JSONLD)
+    graph = client.query().convert()
+    assert len(graph) == TRIPLES
+
+
+def test_repeated_and_listed_format_values(endpoint: str) -> None:
+    """Issue 14: repeated ``format`` values and comma-separated lists, for both forms."""
+    params = [("query", SELECT), ("format", "ttl"), ("format", "bogus, csv,json")]
+    answer = httpx.get(endpoint, params=params)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/csv")
+    params = [("query", CONSTRUCT), ("format", "csv,nt"), ("format", "ttl")]
+    answer = httpx.get(endpoint, params=params)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/n-triples")
+    params = [("query", SELECT), ("format", "bogus"), ("format", "nope")]
+    assert httpx.get(endpoint, params=params).status_code == 406  # none known: as for one
 
 
 def test_sparqlwrapper_xml(endpoint: str) -> None:
