@@ -72,7 +72,9 @@ class TableOut(BaseModel):
     """A canned query's results as plain JSON rows (``?format=json``)."""
 
     columns: list[str]
-    rows: list[dict[str, str | None]] = Field(description="column -> value, null when unbound")
+    rows: list[dict[str, str | int | float | bool | None]] = Field(
+        description="column -> value (numbers and booleans as JSON ones), null when unbound"
+    )
     truncated: bool = Field(description="Rows were cut at MANDATEGRAPH_MAX_ROWS.")
 
 
@@ -159,11 +161,45 @@ def run_serialized(request: Request, text: str, fmt: str) -> tuple[bytes, str, b
     return body, media, False
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {f"{_XSD}{name}" for name in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+    "unsignedByte",
+)}
+_REALS = {f"{_XSD}decimal", f"{_XSD}double", f"{_XSD}float"}
+
+
+def json_value(value: str | None, datatype: str | None) -> str | int | float | bool | None:
+    """A cell as JSON: integers, decimals and booleans as JSON numbers and booleans."""
+    if value is None or datatype is None:
+        return value
+    try:
+        if datatype in _INTEGERS:
+            return int(value)
+        if datatype in _REALS:
+            number = float(value)
+            # NaN and infinities are no JSON numbers: their lexical form instead
+            return number if number == number and abs(number) != float("inf") else value
+    except ValueError:
+        return value  # an ill-typed literal keeps its lexical form
+    if datatype == f"{_XSD}boolean" and value in ("true", "false", "1", "0"):
+        return value in ("true", "1")
+    return value
+
+
 def table_json(table: Table) -> dict[str, Any]:
-    """Plain JSON rows: ``{"columns": [...], "rows": [{column: value}], "truncated": ...}``."""
+    """Plain JSON rows: ``{"columns": [...], "rows": [{column: value}], "truncated": ...}``.
+
+    Numbers and booleans are JSON numbers and booleans; other values their text.
+    """
+    types = table.datatypes or [[None] * len(table.columns) for _ in table.rows]
     return {
         "columns": table.columns,
-        "rows": [dict(zip(table.columns, row, strict=True)) for row in table.rows],
+        "rows": [
+            {c: json_value(v, t) for c, v, t in zip(table.columns, row, kinds, strict=True)}
+            for row, kinds in zip(table.rows, types, strict=True)
+        ],
         "truncated": table.truncated,
     }
 

@@ -15,6 +15,8 @@ import pyoxigraph as ox
 from mandategraph.errors import UnknownFormatError
 from mandategraph.graph.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
 
 @dataclass
 class Table:
@@ -23,6 +25,9 @@ class Table:
     columns: list[str]
     rows: list[list[str | None]] = field(default_factory=list)
     truncated: bool = False
+    #: the datatype IRI of each literal cell (``None`` for IRIs, blank nodes, unbound),
+    #: parallel to ``rows`` (empty when not known)
+    datatypes: list[list[str | None]] = field(default_factory=list)
 
 
 def term_text(term: object) -> str | None:
@@ -36,12 +41,20 @@ def term_text(term: object) -> str | None:
     return str(term)
 
 
+def term_datatype(term: object) -> str | None:
+    """The datatype IRI of a literal result term, else ``None``."""
+    if isinstance(term, ox.Literal):
+        return term.datatype.value
+    return None
+
+
 def to_table(
     results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, *, max_rows: int | None = None
 ) -> Table:
     """Read results into a :class:`Table` (ASK: one ``result`` column; graphs: s/p/o)."""
     if isinstance(results, ox.QueryBoolean):
-        return Table(["result"], [["true" if bool(results) else "false"]])
+        return Table(["result"], [["true" if bool(results) else "false"]],
+                     datatypes=[[f"{XSD}boolean"]])
     if isinstance(results, ox.QueryTriples):
         table = Table(["subject", "predicate", "object"])
         for triple in results:
@@ -57,7 +70,9 @@ def to_table(
         if max_rows is not None and len(table.rows) >= max_rows:
             table.truncated = True
             break
-        table.rows.append([term_text(solution[c]) for c in columns])
+        terms = [solution[c] for c in columns]
+        table.rows.append([term_text(t) for t in terms])
+        table.datatypes.append([term_datatype(t) for t in terms])
     return table
 
 

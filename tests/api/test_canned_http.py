@@ -218,3 +218,27 @@ def test_canned_queries_on_the_built_corpus(request: pytest.FixtureRequest) -> N
         assert activities, "the seed report has activities"
         page = built.get("/queries/activities", headers=BROWSER)
         assert page.status_code == 200
+
+
+NUMERIC = {
+    "http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#decimal",
+    "http://www.w3.org/2001/XMLSchema#boolean",
+}
+
+
+def test_json_rows_give_numbers_and_booleans_typed(client: TestClient) -> None:
+    """Issue 14: ``?format=json`` gave counts as strings (``"activities": "1"``); srj keeps
+    its standard shape (lexical forms with datatypes)."""
+    typed = 0
+    for name in load_catalog():
+        srj = client.get(f"/queries/{name}?format=srj").json()
+        plain = client.get(f"/queries/{name}?format=json").json()["rows"]
+        for binding, row in zip(srj["results"]["bindings"], plain, strict=True):
+            for column, term in binding.items():
+                assert isinstance(term["value"], str)  # srj unchanged
+                if term.get("datatype") in NUMERIC:
+                    typed += 1
+                    value = row[column]
+                    assert isinstance(value, bool | int | float), (name, column, value)
+                    assert not isinstance(value, str)
+    assert typed, "some canned query answers a count"
