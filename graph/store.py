@@ -497,8 +497,9 @@ class Store:
                 "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
             )
             out = io.BytesIO()
-            prefixes = PREFIXES if fmt == "ttl" else None
-            ox.serialize(union, out, format=rdf_format, prefixes=prefixes)  # type: ignore[arg-type]
+            if fmt == "ttl":
+                return _grouped_turtle(union)
+            ox.serialize(union, out, format=rdf_format)  # type: ignore[arg-type]
             return out.getvalue()
 
     def triples(self, graph: URIRef | None = None) -> Iterator[tuple[Node, Node, Node]]:
@@ -517,3 +518,15 @@ class Store:
                 copy.add(triple)
         return copy
 
+
+def _grouped_turtle(triples: ox.QueryTriples) -> bytes:
+    """Turtle grouped by subject (one block each, the graphs merged), through rdflib's
+    serializer; a prefixed name only where its local name needs no escaping (an IRI
+    like ``id:state/JAM`` is written in full, not as ``id:state\\/JAM``)."""
+    out = io.BytesIO()
+    ox.serialize(triples, out, format=ox.RdfFormat.N_TRIPLES)
+    graph = Graph(bind_namespaces="none")
+    graph.parse(data=out.getvalue().decode(), format="nt")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph.serialize(format="turtle", encoding="utf-8")

@@ -202,3 +202,29 @@ def test_a_from_clause_chooses_the_default_graph() -> None:
     assert values(store, sparql.replace(" FROM <http://example.org/g2>", "")) == [
         "bonjour", "hello",
     ]
+
+
+def test_export_turtle_groups_by_subject_without_escaped_local_names() -> None:
+    """Issue 14: ``export("ttl")`` repeated subjects across graphs and wrote IRIs as
+    escaped local names (``id:state\\/JAM``)."""
+    from mandategraph.ontology.namespaces import ID
+
+    jam, act = URIRef(ID + "state/JAM"), URIRef(ID + "activity/a1")
+    says, count = URIRef(EX + "says"), URIRef(EX + "count")
+    store = Store.open("memory")
+    store.replace_graph(G1, [(jam, says, Literal("one")), (act, says, Literal("x")),
+                             (URIRef(ID + "JAM"), says, Literal("plain"))])
+    store.replace_graph(G2, [(jam, count, Literal(2)), (act, count, Literal(3))])
+    text = store.export("ttl").decode()
+    assert "\\/" not in text
+    expected = {(jam, says, Literal("one")), (act, says, Literal("x")),
+                (URIRef(ID + "JAM"), says, Literal("plain")),
+                (jam, count, Literal(2)), (act, count, Literal(3))}
+    assert set(Graph().parse(data=text, format="turtle")) == expected
+    starts = [
+        line.split()[0] for line in text.splitlines()
+        if line.strip() and not line[0].isspace()
+        and not line.lower().startswith(("@prefix", "prefix"))
+    ]
+    assert len(starts) == len(set(starts)) == 3, text
+    assert "id:JAM" in starts  # prefixes still where the local name needs no escaping
