@@ -498,7 +498,7 @@ class Store:
             )
             out = io.BytesIO()
             if fmt == "ttl":
-                return _grouped_turtle(union)
+                return _grouped_turtle(union)  # type: ignore[arg-type]
             ox.serialize(union, out, format=rdf_format)  # type: ignore[arg-type]
             return out.getvalue()
 
