@@ -21,6 +21,7 @@ so the data is first rewritten into an OWL-safe N-Triples document
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -213,7 +214,11 @@ def owl_safe_graph(data: Graph, *, ontology: Graph | None = None) -> Graph:
       ``xsd:gYear``, ``xsd:gYearMonth``...) and ``xsd:string`` literals become plain
       literals: the first would stop HermiT, the second differ from plain strings in
       rdflib but not in OWL. Ill-typed literals (``"12 people"^^xsd:integer``) also
-      become plain strings, so a range violation is reported as such.
+      become plain strings, so a range violation is reported as such;
+    * control characters other than tab and line breaks (the form feed U+000C that
+      ``pdftotext`` puts between pages, NUL, ...) become spaces in every literal:
+      HermiT reads the world through XML 1.0, which cannot carry them, and the whole
+      build stopped on "... is malformed".
 
     Args:
         data: instance data; not modified.
@@ -262,14 +267,22 @@ def _declared(onto: Graph, data: Graph, kind: URIRef) -> set[Node]:
     return set(onto.subjects(RDF.type, kind)) | set(data.subjects(RDF.type, kind))
 
 
+# Characters XML 1.0 cannot carry (tab, LF and CR are allowed).
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _owl_literal(literal: Literal) -> Literal:
-    if literal.language or literal.datatype is None:
-        return literal
+    text = str(literal)
+    clean = _XML_FORBIDDEN.sub(" ", text)
+    if literal.language:
+        return literal if clean == text else Literal(clean, lang=literal.language)
+    if literal.datatype is None:
+        return literal if clean == text else Literal(clean)
     if literal.datatype == XSD.string:
-        return Literal(str(literal))
-    if literal.datatype in OWL2_DATATYPES and not literal.ill_typed:
+        return Literal(clean)
+    if literal.datatype in OWL2_DATATYPES and not literal.ill_typed and clean == text:
         return literal
-    return Literal(str(literal))
+    return Literal(clean)
 
 
 def _reason(prepared: Graph) -> owlready2.World:

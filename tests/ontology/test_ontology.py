@@ -451,3 +451,24 @@ def test_unsatisfiable_class_is_reported() -> None:
     assert str(caught.value) == (
         "unsatisfiable classes (no individual can belong to them): <http://example.org/Chimera>"
     )
+
+
+def test_owl_safe_graph_replaces_control_characters_in_literals() -> None:
+    # pdftotext separates pages with a form feed; XML 1.0 (what HermiT reads) cannot
+    # carry it, and a quote spanning a page break stopped the whole build.
+    data = _parse(
+        PREFIXES + 'ex:a a mg:Activity ; rdfs:label "page\\fbreak"@en ; ex:q "a\\u0000b\\tc" .'
+    )
+    safe = owl_safe_graph(data)
+    a = URIRef("http://example.org/a")
+    assert safe.value(a, RDFS.label) == Literal("page break", lang="en")
+    assert safe.value(a, URIRef("http://example.org/q")) == Literal("a b\tc")
+
+
+@pytest.mark.java
+@java_runtime
+def test_form_feed_in_a_quote_does_not_stop_hermit() -> None:
+    # on a datatype property: the same text as an annotation value never tripped HermiT
+    quote = '"funded by the\\n\\f  Government of Canada"'
+    data = _parse(PREFIXES + f"ex:s a mg:TextSpan ; mg:quote {quote} .")
+    check_consistency(data)
