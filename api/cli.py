@@ -8,29 +8,37 @@ User mistakes print one line ``error: ...`` on stderr, never a traceback.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from mandategraph.api import evaluation
+from mandategraph.api.cli_support import (
+    QueryFormat,
+    err,
+    handle_errors,
+    open_store,
+    out,
+    print_results,
+    print_table,
+    state,
+    warn_if_stale,
+)
 from mandategraph.api.settings import get_settings
 from mandategraph.errors import (
     BadParameterError,
     DocumentError,
     ForbiddenError,
-    MandategraphError,
     StoreError,
 )
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
-from mandategraph.graph.store import MEMORY, Store, is_engine_fault, store_fault
+from mandategraph.graph.store import MEMORY, Store
 
 app = typer.Typer(
     name="mandategraph",
@@ -39,20 +47,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class QueryFormat(StrEnum):
-    """Output formats of ``mandategraph query``."""
-
-    table = "table"
-    csv = "csv"
-    tsv = "tsv"
-    json = "json"
-    xml = "xml"
 
 
 class ExportFormat(StrEnum):
@@ -64,49 +58,6 @@ class ExportFormat(StrEnum):
     trig = "trig"
     jsonld = "jsonld"
     xml = "xml"
-
-
-def handle_errors(func: F) -> F:
-    """Map mandategraph errors to one line on stderr and their exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            try:
-                return func(*args, **kwargs)
-            except (OSError, RuntimeError) as exc:
-                # the engine failing while results are read, after the Store's own calls
-                if not is_engine_fault(exc):
-                    raise
-                raise store_fault(exc, state.store_location or get_settings().store) from exc
-        except MandategraphError as exc:
-            err.print(f"[red]error:[/red] {exc.message}", highlight=False, soft_wrap=True)
-            if exc.detail:
-                err.print(exc.detail, highlight=False, markup=False, soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def warn_if_stale(store: Store) -> None:
-    """Say so on stderr when ``graph/inferred`` predates the last write."""
-    if store.inferred_stale:
-        err.print(
-            "[yellow]warning:[/yellow] the inferred graph is stale (a build or ingest was "
-            "interrupted or ran without reasoning): run 'mandategraph build' or "
-            "'mandategraph ingest' with reasoning (needs Java) to repair it",
-            highlight=False,
-            soft_wrap=True,
-        )
-
-
-class State:
-    """Options shared by every command."""
-
-    store_location: str = ""
-
-
-state = State()
 
 
 @app.callback()
@@ -122,16 +73,6 @@ def main(
 ) -> None:
     """mandategraph: who was mandated to do what, who did it, with whom, for whom."""
     state.store_location = store or get_settings().store
-
-
-def open_store(*, write: bool) -> Store:
-    """Open the configured store, read-only for commands that only read."""
-    location = state.store_location or get_settings().store
-    if location != MEMORY and not write:
-        if not Path(location).is_dir():
-            raise StoreError(f"no store at {location}: run 'mandategraph build' first")
-        return Store.open(location, read_only=True)
-    return Store.open(location)
 
 
 # -- build and ingest ------------------------------------------------------------------
@@ -263,34 +204,6 @@ def write_output(body: bytes, output: Path | None) -> None:
     err.print(f"wrote {len(body)} bytes to {output}", highlight=False)
 
 
-def print_results(results: Any, fmt: QueryFormat, *, noun: str) -> None:
-    """Print query results as a table, or in a SPARQL results / RDF format on stdout."""
-    import pyoxigraph as ox
-
-    from mandategraph.graph.sparql.results import serialize, to_table
-
-    if fmt is QueryFormat.table:
-        table = to_table(results)
-        _print_table(table.columns, table.rows)
-        err.print(f"{len(table.rows)} {noun}", highlight=False)
-        return
-    # a CONSTRUCT or DESCRIBE asked as json/xml/csv/tsv: the nearest RDF format
-    graph_formats = {"json": "jsonld", "xml": "xml", "csv": "nt", "tsv": "nt"}
-    wanted = graph_formats[fmt.value] if isinstance(results, ox.QueryTriples) else fmt.value
-    body, _media = serialize(results, wanted)
-    sys.stdout.buffer.write(body if body.endswith(b"\n") else body + b"\n")
-    sys.stdout.flush()
-
-
-def _print_table(columns: list[str], rows: list[list[str | None]], *, title: str = "") -> None:
-    table = RichTable(title=title or None, show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*("" if v is None else v for v in row))
-    out.print(table)
-
-
 @app.command()
 @handle_errors
 def query(
@@ -369,7 +282,7 @@ def list_queries() -> None:
         [q.name, q.summary, ", ".join(f"{p.name}:{p.type}" for p in q.params)]
         for q in load_catalog().values()
     ]
-    _print_table(["name", "summary", "params"], rows)
+    print_table(["name", "summary", "params"], rows)
 
 
 @app.command()
@@ -403,7 +316,7 @@ def stats(
         return
     rows = [[k, str(v)] for k, v in figures.items() if k != "graphs"]
     rows += [[f"graph <{g}>", str(n)] for g, n in figures["graphs"].items()]
-    _print_table(["what", "count"], rows)
+    print_table(["what", "count"], rows)
 
 
 CANDIDATES = """
@@ -430,48 +343,7 @@ def candidates(
         print_results(store.query(CANDIDATES), fmt, noun="candidates")
 
 
-@app.command()
-@handle_errors
-def evaluate(
-    gold: Annotated[Path, typer.Argument(help="Gold YAML file (format of the seed's gold).")],
-    document: Annotated[Path, typer.Argument(help="The document the gold annotates.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    show_misses: Annotated[bool, typer.Option("--misses", help="List misses and extras.")] = (
-        False
-    ),
-) -> None:
-    """Score the extraction of DOCUMENT against GOLD: precision / recall / F1 per field."""
-    from mandategraph.graph.extraction.evaluate import evaluate as run_evaluate
-    from mandategraph.graph.extraction.readers import read_document
-
-    if not gold.is_file():
-        raise DocumentError(f"no such gold file: {gold}")
-    report = run_evaluate(gold, read_document(document))
-    rows = report.table()
-    if as_json:
-        out.print_json(json.dumps({
-            "fields": rows,
-            "pairs": {"must": len(report.must & report.pairs_found), "must_total": len(report.must),
-                      "should": len(report.should & report.pairs_found),
-                      "should_total": len(report.should),
-                      "extra": [list(p) for p in report.extra_pairs]},
-        }))
-        return
-    _print_table(["field", "tp", "fp", "fn", "precision", "recall", "f1"],
-                 [[str(r[k]) for k in ("field", "tp", "fp", "fn", "precision", "recall", "f1")]
-                  for r in rows], title=f"{document.name} against {gold.name}")
-    if report.must or report.should:
-        out.print(f"partnership pairs: must {len(report.must & report.pairs_found)}/"
-                  f"{len(report.must)}, should {len(report.should & report.pairs_found)}/"
-                  f"{len(report.should)}, not in the gold {len(report.extra_pairs)}",
-                  highlight=False)
-    if show_misses:
-        for line in report.misses():
-            out.print(f"missed  {line}", highlight=False, markup=False)
-        for line in report.extras():
-            out.print(f"extra   {line}", highlight=False, markup=False)
-        for a, b in report.extra_pairs:
-            out.print(f"extra   pair: {a} - {b}", highlight=False, markup=False)
+app.command("evaluate")(handle_errors(evaluation.evaluate))
 
 
 class NetworkFormat(StrEnum):
@@ -514,7 +386,7 @@ def network(
     if fmt is NetworkFormat.table:
         rows = [[m.code, m.kind, str(m.activities), str(m.partners), str(m.shared_activities),
                  f"{m.betweenness:.3f}", str(m.community)] for m in metrics(graph)]
-        _print_table(["actor", "kind", "activities", "partners", "shared", "betweenness",
+        print_table(["actor", "kind", "activities", "partners", "shared", "betweenness",
                       "community"], rows)
         return
     if fmt is NetworkFormat.html:

@@ -1,0 +1,121 @@
+"""What every ``mandategraph`` command shares: the consoles, the error mapping to exit
+codes, the global ``--store`` choice, opening the store, printing results.
+
+The commands live in :mod:`mandategraph.api.cli` and in one module per larger command
+(:mod:`mandategraph.api.evaluation`, :mod:`mandategraph.api.curation`); they all import
+from here, never from each other.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from mandategraph.api.settings import get_settings
+from mandategraph.errors import MandategraphError, StoreError
+from mandategraph.graph.store import MEMORY, Store, is_engine_fault, store_fault
+
+out = Console()
+err = Console(stderr=True)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class QueryFormat(StrEnum):
+    """Output formats of ``mandategraph query``."""
+
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    xml = "xml"
+
+
+def handle_errors(func: F) -> F:
+    """Map mandategraph errors to one line on stderr and their exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            try:
+                return func(*args, **kwargs)
+            except (OSError, RuntimeError) as exc:
+                # the engine failing while results are read, after the Store's own calls
+                if not is_engine_fault(exc):
+                    raise
+                raise store_fault(exc, state.store_location or get_settings().store) from exc
+        except MandategraphError as exc:
+            err.print(f"[red]error:[/red] {exc.message}", highlight=False, soft_wrap=True)
+            if exc.detail:
+                err.print(exc.detail, highlight=False, markup=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def warn_if_stale(store: Store) -> None:
+    """Say so on stderr when ``graph/inferred`` predates the last write."""
+    if store.inferred_stale:
+        err.print(
+            "[yellow]warning:[/yellow] the inferred graph is stale (a build or ingest was "
+            "interrupted or ran without reasoning): run 'mandategraph build' or "
+            "'mandategraph ingest' with reasoning (needs Java) to repair it",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+class State:
+    """Options shared by every command."""
+
+    store_location: str = ""
+
+
+state = State()
+
+
+def open_store(*, write: bool) -> Store:
+    """Open the configured store, read-only for commands that only read."""
+    location = state.store_location or get_settings().store
+    if location != MEMORY and not write:
+        if not Path(location).is_dir():
+            raise StoreError(f"no store at {location}: run 'mandategraph build' first")
+        return Store.open(location, read_only=True)
+    return Store.open(location)
+
+
+def print_results(results: Any, fmt: QueryFormat, *, noun: str) -> None:
+    """Print query results as a table, or in a SPARQL results / RDF format on stdout."""
+    import pyoxigraph as ox
+
+    from mandategraph.graph.sparql.results import serialize, to_table
+
+    if fmt is QueryFormat.table:
+        table = to_table(results)
+        print_table(table.columns, table.rows)
+        err.print(f"{len(table.rows)} {noun}", highlight=False)
+        return
+    # a CONSTRUCT or DESCRIBE asked as json/xml/csv/tsv: the nearest RDF format
+    graph_formats = {"json": "jsonld", "xml": "xml", "csv": "nt", "tsv": "nt"}
+    wanted = graph_formats[fmt.value] if isinstance(results, ox.QueryTriples) else fmt.value
+    body, _media = serialize(results, wanted)
+    sys.stdout.buffer.write(body if body.endswith(b"\n") else body + b"\n")
+    sys.stdout.flush()
+
+
+def print_table(columns: list[str], rows: list[list[str | None]], *, title: str = "") -> None:
+    table = RichTable(title=title or None, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if v is None else v for v in row))
+    out.print(table)
