@@ -18,7 +18,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from mandategraph.api import evaluation
+from mandategraph.api import curation, evaluation
 from mandategraph.api.cli_support import (
     QueryFormat,
     err,
@@ -37,6 +37,7 @@ from mandategraph.errors import (
     ForbiddenError,
     StoreError,
 )
+from mandategraph.graph.curation import hide_candidates
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
 from mandategraph.graph.store import MEMORY, Store
 
@@ -92,6 +93,7 @@ def build(
 
     settings = get_settings()
     folder = corpus or settings.corpus
+    registry, rejected = curation.curated_registry()
     with open_store(write=True) as store, Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
         console=err, transient=True,
@@ -104,7 +106,10 @@ def build(
             reason=reason and settings.reason,
             progress=lambda message: progress.update(task, description=message),
             max_document_bytes=settings.max_document_bytes,
+            registry=registry,
         )
+        if rejected:
+            hide_candidates(store, rejected)
         stats = store.stats()
         warn_if_stale(store)
     for path, exc in report.failures:
@@ -154,6 +159,7 @@ def ingest(
             raise DocumentError(f"no such file: {path}")
         # every file, before the store is opened: nothing is written
         check_size(path, max_bytes=settings.max_document_bytes)
+    registry, rejected = curation.curated_registry()
     with open_store(write=True) as store:
         from mandategraph.ontology.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH
 
@@ -162,7 +168,7 @@ def ingest(
             # a first ingest, or one killed between the two vocabulary graphs
             from mandategraph.graph.build import load_vocabulary
 
-            load_vocabulary(store)
+            load_vocabulary(store, registry=registry)
         for path in files:
             result = run_ingest(
                 store,
@@ -171,7 +177,10 @@ def ingest(
                 kind=kind,
                 validate=validate and settings.validate_shapes,
                 max_document_bytes=settings.max_document_bytes,
+                registry=registry,
             )
+            if rejected:
+                hide_candidates(store, rejected)
             for warning in result.warnings:
                 err.print(f"[yellow]warning:[/yellow] {path.name}: {warning}", highlight=False)
             out.print(
@@ -319,30 +328,7 @@ def stats(
     print_table(["what", "count"], rows)
 
 
-CANDIDATES = """
-SELECT ?name (COUNT(DISTINCT ?span) AS ?mentions) (SAMPLE(?doc) AS ?document)
-       (SAMPLE(?q) AS ?quote)
-WHERE {
-  ?candidate a mg:Candidate ; rdfs:label ?name ; dcterms:isPartOf ?doc .
-  OPTIONAL { ?candidate prov:wasDerivedFrom ?span . ?span mg:quote ?q }
-}
-GROUP BY ?name
-ORDER BY DESC(?mentions) ?name
-"""
-
-
-@app.command()
-@handle_errors
-def candidates(
-    fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        QueryFormat.table
-    ),
-) -> None:
-    """Organization-like names the registry does not know yet, for curation."""
-    with open_store(write=False) as store:
-        print_results(store.query(CANDIDATES), fmt, noun="candidates")
-
-
+app.add_typer(curation.app, name="candidates")
 app.command("evaluate")(handle_errors(evaluation.evaluate))
 
 

@@ -28,6 +28,7 @@ from mandategraph.graph.extraction.readers import Document, read_document
 from mandategraph.graph.ingest import IngestResult, corpus_files, ingest_document
 from mandategraph.graph.store import Store
 from mandategraph.ontology.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from mandategraph.ontology.registry import Registry
 
 Progress = Callable[[str], None]
 
@@ -45,8 +46,13 @@ class BuildReport:
     seconds: float = 0.0
 
 
-def load_vocabulary(store: Store) -> tuple[int, int]:
+def load_vocabulary(store: Store, *, registry: Registry | None = None) -> tuple[int, int]:
     """Write the ontology and the reference data into their named graphs.
+
+    Args:
+        store: an open, writable store.
+        registry: the reference data (default: the registry of ``ontology/reference``;
+            the curation overlay adds accepted organizations to it).
 
     Returns:
         The triple counts of the ontology graph and of the reference graph.
@@ -56,7 +62,8 @@ def load_vocabulary(store: Store) -> tuple[int, int]:
 
     store.mark_inferred_stale()
     ontology = store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
-    reference = store.replace_graph(REFERENCE_GRAPH, load_registry().to_graph())
+    reference_data = (registry or load_registry()).to_graph()
+    reference = store.replace_graph(REFERENCE_GRAPH, reference_data)
     return ontology, reference
 
 
@@ -92,6 +99,7 @@ def build(
     reason: bool = True,
     progress: Progress | None = None,
     max_document_bytes: int | None = None,
+    registry: Registry | None = None,
 ) -> BuildReport:
     """Build the whole graph from the ontology, the registry and a corpus folder.
 
@@ -104,6 +112,8 @@ def build(
         progress: called with a short message before each step.
         max_document_bytes: the largest document read (see
             :func:`mandategraph.graph.extraction.readers.check_size`).
+        registry: the registry to extract with and to store as reference data
+            (default: the reference registry).
 
     Raises:
         mandategraph.errors.DocumentError: the corpus folder does not exist.
@@ -113,7 +123,7 @@ def build(
     report = BuildReport()
     files = corpus_files(corpus)
     say("ontology and reference data")
-    report.ontology_triples, report.reference_triples = load_vocabulary(store)
+    report.ontology_triples, report.reference_triples = load_vocabulary(store, registry=registry)
     documents: list[Document] = []
     for path in files:
         try:
@@ -125,7 +135,9 @@ def build(
     for document in documents:
         say(f"document {document.path.name}")
         try:
-            report.documents.append(ingest_document(store, document, validate=validate))
+            report.documents.append(
+                ingest_document(store, document, validate=validate, registry=registry)
+            )
         except MandategraphError as exc:
             report.failures.append((document.path, exc))
     if reason:

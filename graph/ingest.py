@@ -17,6 +17,7 @@ from mandategraph.graph.extraction.extract import extract
 from mandategraph.graph.extraction.readers import Document, read_document
 from mandategraph.graph.store import Store
 from mandategraph.ontology.namespaces import REFERENCE_GRAPH, document_graph, document_iri
+from mandategraph.ontology.registry import Registry
 
 #: File endings ingested from a corpus folder (sidecars ``.yaml`` are metadata).
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx")
@@ -70,19 +71,24 @@ def known_paragraphs(store: Store) -> dict[str, set[str]]:
 
 
 def extract_document(
-    document: Document, *, known: dict[str, set[str]] | None = None
+    document: Document,
+    *,
+    known: dict[str, set[str]] | None = None,
+    registry: Registry | None = None,
 ) -> Graph:
     """Extract one read document without touching any store.
 
     Args:
         document: from :func:`mandategraph.graph.extraction.readers.read_document`.
         known: paragraphs of loaded resolutions, to flag citations of missing ones.
+        registry: the registry to resolve names with (the curation overlay's, see
+            :mod:`mandategraph.graph.curation`); the reference registry by default.
 
     Raises:
         mandategraph.errors.ExtractionError: extraction failed on readable text.
     """
     try:
-        return extract(document, known_paragraphs=known)
+        return extract(document, known_paragraphs=known, registry=registry)
     except MandategraphError:
         raise
     except Exception as exc:  # a bug in a rule must not look like success
@@ -115,6 +121,7 @@ def ingest(
     kind: str | None = None,
     validate: bool = True,
     max_document_bytes: int | None = None,
+    registry: Registry | None = None,
 ) -> IngestResult:
     """Read, extract, check and store one document file, replacing its named graph.
 
@@ -126,23 +133,26 @@ def ingest(
         validate: check the SHACL shapes before writing.
         max_document_bytes: the largest document read (see
             :func:`mandategraph.graph.extraction.readers.check_size`).
+        registry: the registry to extract with (default: the reference registry).
 
     Raises:
         mandategraph.errors.MandategraphError: the document could not be read, extracted or
             validated; nothing was written.
     """
     document = read_document(path, lang=lang, kind=kind, max_bytes=max_document_bytes)
-    return ingest_document(store, document, validate=validate)
+    return ingest_document(store, document, validate=validate, registry=registry)
 
 
-def ingest_document(store: Store, document: Document, *, validate: bool = True) -> IngestResult:
+def ingest_document(
+    store: Store, document: Document, *, validate: bool = True, registry: Registry | None = None
+) -> IngestResult:
     """Extract, check and store one read document, replacing its named graph.
 
     Raises:
         mandategraph.errors.MandategraphError: extraction or validation failed; nothing was
             written.
     """
-    data = extract_document(document, known=known_paragraphs(store))
+    data = extract_document(document, known=known_paragraphs(store), registry=registry)
     if validate:
         check_shapes(store, data)
     graph_iri = document_graph(document.slug)

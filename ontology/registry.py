@@ -626,6 +626,31 @@ class Registry:
             instruments=instruments,
         )
 
+    def with_organizations(self, entries: Mapping[str, Any], *, where: str) -> Registry:
+        """A new registry with more organizations (the curation overlay's).
+
+        Args:
+            entries: organizations by key, in the format of ``organizations.yaml``.
+            where: the file they come from, for error messages.
+
+        Raises:
+            RegistryError: an entry is malformed, its key is taken, or it shares a
+                surface form with another organization.
+        """
+        added = {str(key): _organization(str(key), entry, f"{where}:organizations.{key}")
+                 for key, entry in entries.items()}
+        taken = sorted(set(added) & set(self.organizations))
+        if taken:
+            raise RegistryError(f"{where}: already registry organizations: {', '.join(taken)}")
+        return Registry(
+            states=self.states,
+            territories=self.territories,
+            groups=self.groups,
+            organizations={**self.organizations, **added},
+            themes=self.themes,
+            instruments=self.instruments,
+        )
+
     def _check_links(self) -> None:
         """Every key a record points to exists, and no organization contains itself."""
         for org in self.organizations.values():
