@@ -54,6 +54,7 @@ from mandategraph.graph.extraction.citations import (
     find_citations,
     find_symbols,
 )
+from mandategraph.graph.extraction.layout import layout_view
 from mandategraph.graph.extraction.rdf_builder import GraphBuilder
 from mandategraph.graph.extraction.readers import Document
 from mandategraph.graph.extraction.resolutions import (
@@ -188,7 +189,8 @@ def extract(
     if not doc.text.strip():
         raise ExtractionError(f"{doc.path}: nothing to extract from an empty text")
     registry = load_registry() if registry is None else registry
-    text = doc.text
+    view = layout_view(doc.text)
+    text = view.text
     seg = segment(text)
     symbols = find_symbols(text)
     citations = find_citations(
@@ -203,7 +205,7 @@ def extract(
         (p.start, p.end) for p in seg.paragraphs if p.kind != "heading" or doc.kind == "resolution"
     ]
     mentions = find_mentions(text, paragraphs, registry=registry, lang=doc.language)
-    b = GraphBuilder(doc)
+    b = GraphBuilder(doc, view)
     starts = [s.start for s in seg.sentences]
 
     def sentence_of(offset: int) -> Span:
@@ -313,7 +315,7 @@ def extract(
 
     if doc.kind == "resolution":
         _resolution_document(
-            b, doc, registry, symbols, paragraph, resolution, mentions, sentence_of
+            b, doc, text, registry, symbols, paragraph, resolution, mentions, sentence_of
         )
 
     # actors, places, instruments, candidates --------------------------------------------
@@ -352,7 +354,15 @@ def extract(
         doc_theme = next((t for t in section_themes.values() if t), None)
         for activity in activities:
             _activity(
-                b, doc, activity, section_nodes, section_themes, doc_theme, registry, paragraph
+                b,
+                text,
+                doc,
+                activity,
+                section_nodes,
+                section_themes,
+                doc_theme,
+                registry,
+                paragraph,
             )
     return b.build()
 
@@ -360,6 +370,7 @@ def extract(
 def _resolution_document(
     b: GraphBuilder,
     doc: Document,
+    text: str,
     registry: Registry,
     symbols: list[SymbolMention],
     paragraph: Any,
@@ -388,13 +399,13 @@ def _resolution_document(
                 b.fact(node, DCTERMS.spatial, state_iri(code), sentence if inside else (start, end))
 
     parsed = parse_resolution(
-        doc.text, resolve_addressee=registry.resolve_organization, symbols=symbols
+        text, resolve_addressee=registry.resolve_organization, symbols=symbols
     )
     symbol = doc.symbol or parsed.symbol
     if symbol is None:
         raise ExtractionError(f"{doc.path}: a resolution without an AG/RES symbol at its top")
     first = next((m for m in symbols if m.symbol == symbol), None)
-    symbol_span = (first.start, first.end) if first else (0, min(len(doc.text), 40))
+    symbol_span = (first.start, first.end) if first else (0, min(len(text), 40))
     res = resolution(symbol, symbol_span)
     b.add((b.doc_iri, FOAF.primaryTopic, res))
     title = parsed.title or doc.title
@@ -406,7 +417,7 @@ def _resolution_document(
         clause = URIRef(f"{res}/preamble/{index}")
         b.fact(clause, RDF.type, PROV.Entity, (start, end))
         b.fact(clause, DCTERMS.isPartOf, res, (start, end))
-        b.fact(clause, RDFS.label, Literal(" ".join(doc.text[start:end].split())), (start, end))
+        b.fact(clause, RDFS.label, Literal(" ".join(text[start:end].split())), (start, end))
         name_states(clause, start, end)
     for item in parsed.paragraphs:
         span = (item.start, item.end)
@@ -436,6 +447,7 @@ _TYPES = {
 
 def _activity(
     b: GraphBuilder,
+    text: str,
     doc: Document,
     activity: Activity,
     section_nodes: dict[str, URIRef],
@@ -447,7 +459,7 @@ def _activity(
     theme = section_themes.get(activity.section)
     first_span = activity.spans[0] if activity.spans else activity.trigger
     if theme is None:
-        matched = registry.match_themes(doc.text[first_span[0] : first_span[1]])
+        matched = registry.match_themes(text[first_span[0] : first_span[1]])
         theme = str(matched[0]) if matched else doc_theme
     if theme is None:
         note = f"activity {activity.local} skipped: no theme could be told"
