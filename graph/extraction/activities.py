@@ -73,11 +73,12 @@ class ActivityReader(TriggerReading, RoleReading):
     def read(self) -> list[Activity]:
         """Every activity of the document, in text order."""
         numbered = any(not s.implicit for s in self.seg.sections)
+        unread = {s.number for s in self.seg.sections if s.implicit} if numbered else set()
         by_section: dict[str, list[Sentence]] = {}
         for sentence in self.seg.sentences:
             if sentence.footnote:
                 continue
-            if numbered and sentence.section == "0":
+            if sentence.section in unread:
                 continue
             by_section.setdefault(sentence.section, []).append(sentence)
         for number, sentences in by_section.items():

@@ -42,6 +42,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from mandategraph.errors import ExtractionError
+from mandategraph.graph.extraction import lexicon
 from mandategraph.graph.extraction.activities import Activity, read_activities
 from mandategraph.graph.extraction.actors import (
     Mention,
@@ -134,10 +135,15 @@ _collector_paused = _CollectorPause()
 
 
 def _self_org(
-    doc: Document, registry: Registry, mentions: list[Mention], seg: Segmentation
+    doc: Document,
+    registry: Registry,
+    mentions: list[Mention],
+    seg: Segmentation,
+    text: str = "",
 ) -> str | None:
     """The report's author: the most specific body of the publisher line, else the
-    first OAS body named in the opening text."""
+    body its title names ("Report of the ... (CICAD)"), else the first OAS body
+    named in the opening text."""
     if doc.publisher:
         found = None
         for part in re.split(r"[,;/]", doc.publisher):
@@ -146,6 +152,18 @@ def _self_org(
                 found = str(key)
         if found:
             return found
+    # "REPORT OF THE EXECUTIVE SECRETARIAT OF ... (CICAD) ON ITS ...": the title names it
+    title = lexicon.pattern("report_of", flags=0).search(text, 0, min(len(text), 4000))
+    if title is not None:
+        end = text.find("\n\n", title.end())
+        end = title.end() + 400 if end < 0 else min(end, title.end() + 400)
+        for mention in mentions:
+            if (
+                mention.kind == "organization"
+                and title.end() <= mention.start < end
+                and org_kind(registry, mention.code) == "oas_body"
+            ):
+                return mention.code
     first = seg.sections[0]
     for mention in mentions:
         if mention.kind == "organization" and mention.start < max(first.end, 2000):
@@ -349,7 +367,7 @@ def extract(
             citations=citations,
             mentions=mentions,
             registry=registry,
-            self_org=_self_org(doc, registry, mentions, seg),
+            self_org=_self_org(doc, registry, mentions, seg, text),
         )
         doc_theme = next((t for t in section_themes.values() if t), None)
         for activity in activities:
