@@ -43,6 +43,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from mandategraph.graph.extraction import lexicon
 from mandategraph.graph.extraction.activity_detection import TriggerReading
 from mandategraph.graph.extraction.activity_lexicon import (
     MONTH_YEAR,
@@ -61,6 +62,8 @@ from mandategraph.graph.extraction.citations import Citation
 from mandategraph.graph.extraction.numbers import parse_number
 from mandategraph.graph.extraction.segment import Segmentation, Sentence
 from mandategraph.ontology.registry import Registry
+
+_THANKS = lexicon.pattern("thanks")
 
 __all__ = ["Activity", "ActivityReader", "Trigger", "read_activities"]
 
@@ -92,6 +95,8 @@ class ActivityReader(TriggerReading, RoleReading):
         section_activities: list[Activity] = []
         counter = 0
         for sentence in sentences:
+            if _THANKS.search(sentence.text):
+                continue  # "Le Secrétariat remercie le Canada ...": donors, no activity
             span = (sentence.start, sentence.end)
             low = bisect.bisect_left(self._citation_starts, sentence.start)
             high = bisect.bisect_left(self._citation_starts, sentence.end)

@@ -337,8 +337,25 @@ def extract(
         )
 
     # actors, places, instruments, candidates --------------------------------------------
+    provisional_nodes: set[str] = set()
     for mention in mentions:
         span = sentence_of(mention.start)
+        if mention.kind == "organization" and mention.extra.get("provisional"):
+            # an organization the registry lacks, shaped like one: a provisional actor
+            # (mg:Candidate), with a minted key, until a curator accepts or rejects it
+            node = org_iri(mention.code)
+            if mention.code not in provisional_nodes:
+                provisional_nodes.add(mention.code)
+                b.add((node, RDF.type, MG.Candidate))
+                b.add((node, RDF.type, MG.Organization))
+                b.add((node, RDF.type, MG.PartnerOrganization))
+                b.add((node, SKOS.notation, Literal(mention.code)))
+                b.add((node, RDFS.label, Literal(str(mention.extra["provisional"]))))
+                b.add((node, DCTERMS.isPartOf, d))
+                note = "provisional: an organization-like name the registry does not know"
+                b.add((node, SKOS.editorialNote, Literal(note)))
+            b.derived(node, span if span[1] > span[0] else (mention.start, mention.end))
+            continue
         if mention.kind in ("person", "place"):
             node = entity_iri(mention.kind, mention.label or mention.text)
             b.add((node, RDF.type, MG.Person if mention.kind == "person" else MG.Place))
@@ -356,7 +373,8 @@ def extract(
             b.add((node, RDF.type, MG.Candidate))
             b.add((node, RDFS.label, Literal(mention.label or mention.text)))
             b.add((node, DCTERMS.isPartOf, d))
-            b.derived(node, (mention.start, mention.end))
+            # its sentence, for the curator to judge it in context
+            b.derived(node, span if span[1] > span[0] else (mention.start, mention.end))
 
     # activities -----------------------------------------------------------------------
     if doc.kind == "report":

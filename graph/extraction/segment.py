@@ -213,6 +213,7 @@ def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int, st
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text[start:end])]
     current: list[int] | None = None
     kind = "text"
+    last_line = (start, start)
     for line_start, line_end in lines:
         a, b = start + line_start, start + line_end
         raw = text[a:b]
@@ -233,10 +234,15 @@ def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int, st
             current is not None
             and not is_footnote
             and kind == "text"
-            and _continues(text[current[1] - 1 : current[1]], line)
+            and (
+                _continues(text[current[1] - 1 : current[1]], line)
+                or _wraps(text, last_line, line)
+            )
         ):
             current[1] = b
+            last_line = (a, b)
             continue
+        last_line = (a, b)
         if current:
             spans.append((current[0], current[1], kind))
         current = [a, b]
@@ -244,6 +250,20 @@ def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int, st
     if current:
         spans.append((current[0], current[1], kind))
     return spans
+
+
+#: A line at least this long that ends without punctuation was wrapped: the text
+#: read from a PDF breaks its lines anywhere, before a capital or a digit too.
+WRAPPED_LINE = 60
+_NOT_CONTINUATION = re.compile(r"[ \t]*(?:[•●▪◦·\-–—*]|\(?[a-zA-Z0-9]{1,3}[.)][ \t])")
+
+
+def _wraps(text: str, previous: tuple[int, int], line: str) -> bool:
+    """Whether ``line`` goes on with a sentence that ``previous``, a long line, breaks."""
+    a, b = previous
+    if b - a < WRAPPED_LINE or text[b - 1] in ".!?:;)»”\"":
+        return False
+    return not _NOT_CONTINUATION.match(line)
 
 
 def _continues(previous: str, line: str) -> bool:
