@@ -43,6 +43,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from mandategraph.graph.extraction import lexicon
 from mandategraph.graph.extraction.activity_detection import TriggerReading
 from mandategraph.graph.extraction.activity_lexicon import (
     MONTH_YEAR,
@@ -62,6 +63,8 @@ from mandategraph.graph.extraction.numbers import parse_number
 from mandategraph.graph.extraction.segment import Segmentation, Sentence
 from mandategraph.ontology.registry import Registry
 
+_THANKS = lexicon.pattern("thanks")
+
 __all__ = ["Activity", "ActivityReader", "Trigger", "read_activities"]
 
 
@@ -73,11 +76,12 @@ class ActivityReader(TriggerReading, RoleReading):
     def read(self) -> list[Activity]:
         """Every activity of the document, in text order."""
         numbered = any(not s.implicit for s in self.seg.sections)
+        unread = {s.number for s in self.seg.sections if s.implicit} if numbered else set()
         by_section: dict[str, list[Sentence]] = {}
         for sentence in self.seg.sentences:
             if sentence.footnote:
                 continue
-            if numbered and sentence.section == "0":
+            if sentence.section in unread:
                 continue
             by_section.setdefault(sentence.section, []).append(sentence)
         for number, sentences in by_section.items():
@@ -91,6 +95,8 @@ class ActivityReader(TriggerReading, RoleReading):
         section_activities: list[Activity] = []
         counter = 0
         for sentence in sentences:
+            if _THANKS.search(sentence.text):
+                continue  # "Le Secrétariat remercie le Canada ...": donors, no activity
             span = (sentence.start, sentence.end)
             low = bisect.bisect_left(self._citation_starts, sentence.start)
             high = bisect.bisect_left(self._citation_starts, sentence.end)

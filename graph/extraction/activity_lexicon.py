@@ -12,6 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from mandategraph.graph.extraction import lexicon
 from mandategraph.graph.extraction.numbers import NUMBER_PATTERN
 
 # ---------------------------------------------------------------------------------
@@ -149,7 +150,9 @@ COPULA = re.compile(
 )
 
 PARTICIPANT_NOUNS = (
-    r"(?:officiels?|participants?|participantes?|responsables?|professionnels?|points\s+focaux|"
+    r"(?:"
+    + "|".join(lexicon.words("people_nouns"))
+    + r"|officiels?|participants?|participantes?|responsables?|professionnels?|points\s+focaux|"
     r"agents?|fonctionnaires?|délégués?|personnes?|experts?|policiers?|douaniers?|juges|procureurs|"
     r"officials?|officers?|professionals?|people|persons?|delegates?|experts?|focal\s+points|"
     r"trainees?|students?|funcionari[oa]s?|personas?|oficiales?|profesionales?|delegad[oa]s?|"
@@ -234,7 +237,8 @@ CUES: dict[str, list[tuple[str, str]]] = {
             "partner",
             r"en\s+collaboration\s+avec|en\s+partenariat\s+avec|partenariat\s+avec|"
             r"collaboration\s+(?:\w+\s+)?avec|collaboré\s+avec|de\s+concert\s+avec|conjointement\s+avec|"
-            r"avec\s+le\s+soutien\s+d|avec\s+l['’]appui\s+d|avec\s+l['’]assistance\s+d|"
+            r"avec\s+le\s+soutien(?:\s+\w+)?\s+d|avec\s+l['’]appui(?:\s+\w+)?\s+d|"
+            r"avec\s+l['’]assistance(?:\s+\w+)?\s+d|"
             r"effort\s+conjoint\s+avec|en\s+coopération\s+avec|en\s+association\s+avec|accord\s+avec|"
             r"collaboration\s+entre|devant|avec",
         ),
@@ -259,8 +263,9 @@ CUES: dict[str, list[tuple[str, str]]] = {
         (
             "partner",
             r"in\s+partnership\s+with|in\s+collaboration\s+with|in\s+cooperation\s+with|"
-            r"in\s+coordination\s+with|jointly\s+with|together\s+with|with\s+the\s+support\s+of|"
-            r"with\s+the\s+assistance\s+of|partnered\s+with|worked\s+with|collaborated\s+with|"
+            r"in\s+coordination\s+with|jointly\s+with|together\s+with|"
+            r"with\s+(?:the\s+)?(?:\w+\s+)?(?:support|assistance)\s+(?:of|from)|"
+            r"partnered\s+with|worked\s+with|collaborated\s+with|"
             r"agreement\s+with|partnership\s+(?:\w+\s+)?with|before|with",
         ),
         (
@@ -283,7 +288,7 @@ CUES: dict[str, list[tuple[str, str]]] = {
         (
             "partner",
             r"en\s+colaboración\s+con|en\s+asociación\s+con|en\s+coordinación\s+con|"
-            r"en\s+cooperación\s+con|conjuntamente\s+con|junto\s+con|con\s+el\s+apoyo\s+de|"
+            r"en\s+cooperación\s+con|conjuntamente\s+con|junto\s+con|con\s+el\s+apoyo(?:\s+\w+)?\s+de|"
             r"con\s+la\s+colaboración\s+de|con\s+la\s+asistencia\s+de|acuerdo\s+con|ante|con",
         ),
         (
@@ -307,7 +312,7 @@ GLUE = re.compile(
     re.I,
 )
 SUBJECT_AFTER = re.compile(
-    r"^\s*(?:\([^)]{0,40}\)\s*)?(?:,[^,]{0,60},\s*)?(?:a|ont|avait|avaient|has|have|had|ha|han|"
+    r"^\s*(?:\([^)]{0,40}\)\s*)?(?:,[^,]{0,160},\s*)?(?:a|ont|avait|avaient|has|have|had|ha|han|"
     r"había|habían|fournit|fournissent|œuvre|oeuvre|organise|mène|exécute|provides|organizes|"
     r"organises|conducts|works|delivers|brinda|organiza|realiza|ejecuta|trabaja|presta|organized|"
     r"organised|delivered|conducted|carried|held|provided|supported|implemented|launched|will|"

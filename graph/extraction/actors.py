@@ -40,6 +40,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from mandategraph.graph.extraction.organizations import find_org_names
 from mandategraph.ontology.registry import Form, Kind, Registry
 
 #: Kinds of mentions.
@@ -289,6 +290,38 @@ class ActorMatcher:
                 spans.append(Span(doc, s, e, label=match_id))
         mentions: list[Mention] = []
         kept = filter_spans(spans)
+        # names the registry lacks but shaped like an organization's: provisional
+        # actors; the states and bodies named inside them ("Garde côtière des
+        # États-Unis") are part of the name
+        orgs = find_org_names(
+            clean,
+            0,
+            len(clean),
+            [(span.start_char, span.end_char) for span in kept],
+            [
+                (span.start_char, span.end_char)
+                for span in kept
+                if self._labels[span.label_][0] == "state"
+            ],
+            lambda name: fold(" ".join(name.split())) in self.known_surfaces,
+        )
+        if orgs:
+            kept = [
+                span
+                for span in kept
+                if not any(o.start <= span.start_char and span.end_char <= o.end for o in orgs)
+            ]
+        for org in orgs:
+            mention = self._mention(text, index, "organization", org.code, org.start, org.end)
+            mention.label = org.name
+            mention.extra["provisional"] = org.name
+            mentions.append(mention)
+            if org.acronym is not None:
+                a, b = org.acronym
+                acronym = self._mention(text, index, "organization", org.code, a, b)
+                acronym.label = org.name
+                acronym.extra["provisional"] = org.name
+                mentions.append(acronym)
         for span in kept:
             kind, code = self._labels[span.label_]
             mention = self._mention(text, index, kind, code, span.start_char, span.end_char)
@@ -457,6 +490,15 @@ def find_mentions(
     mentions: list[Mention] = []
     for start, end in spans:
         mentions.extend(matcher.find(text, start, end))
+    # an acronym a provisional name was given ("... des Caraïbes (CTU)") names it elsewhere
+    provisional = {
+        m.code: m.extra["provisional"] for m in mentions if m.extra.get("provisional")
+    }
+    for mention in mentions:
+        if mention.kind == "candidate" and mention.code in provisional:
+            mention.kind = "organization"
+            mention.label = provisional[mention.code]
+            mention.extra["provisional"] = provisional[mention.code]
     named = {m.code for m in mentions if m.kind == "organization" and not m.contextual}
     kept = []
     for mention in mentions:

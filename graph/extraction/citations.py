@@ -23,6 +23,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from mandategraph.graph.extraction import lexicon
+
 #: ``AG/RES. 2485 (XXXIX-O/09)`` and its noisy spellings. ``\s`` spans line breaks.
 SYMBOL_RE = re.compile(
     r"\bAG\s*/\s*RES\s*\.?\s*(?P<num>\d{1,4})(?!\d)"
@@ -50,9 +52,18 @@ SUBPARAGRAPH_RE = re.compile(
     r"(?:resolutivo\s+)?(?P<num>\d{1,2})\b",
     re.I,
 )
-# Words that point back to the last resolution named.
+# "operative paragraph 3, subparagraph (e)", "párrafo 3, inciso e)"
+PARAGRAPH_SUB_RE = re.compile(
+    rf"\b{_PARA_WORD}\s+(?P<num>\d{{1,2}})\s*,?\s+(?:sub-?paragraph|alinéa|inciso|literal)\s+"
+    r"\(?(?P<letter>[a-z])\)?(?![\w])",
+    re.I,
+)
+# Words that point back to the last resolution named (with the lexicon's
+# ``same_resolution`` phrases: "la même résolution", "the same resolution").
 ANAPHOR_RE = re.compile(
-    r"\b(?:pr[ée]cit[ée]es?|susmentionn[ée]es?|mentionn[ée]e ci-dessus|(?:above|afore)-?"
+    r"\b(?:"
+    + "|".join(lexicon.words("same_resolution"))
+    + r"|pr[ée]cit[ée]es?|susmentionn[ée]es?|mentionn[ée]e ci-dessus|(?:above|afore)-?"
     r"\s?mentioned|(?:antes\s+|arriba\s+)?(?:mencionad[ao]|citad[ao])|dich[ao]|cette\s+"
     r"(?:même\s+)?résolution|that\s+resolution|said\s+resolution|esa\s+resoluci[óo]n)\b",
     re.I,
@@ -62,6 +73,7 @@ SELF_RE = re.compile(
     r"\b(?:(?:la\s+)?présente\s+résolution|this\s+resolution|(?:la\s+)?presente\s+resoluci[óo]n)",
     re.I,
 )
+_NEGATION = lexicon.pattern("negation")
 _RESOLUTION_WORD = re.compile(r"\b(?:r[ée]solutions?|resoluci[óo]n(?:es)?)\b", re.I)
 # A request to a body, right before the quoted mandate text.
 _REQUEST_CUE = re.compile(
@@ -277,6 +289,12 @@ def find_citations(
             r"[a-z]", match.group("letters").lower().replace("et", ",").replace("and", ",")
         )
         refs.append((match.start(), match.end(), [f"{num}.{letter}" for letter in letters]))
+    for match in PARAGRAPH_SUB_RE.finditer(text):
+        if any(s <= match.start() < e for s, e, _ in refs):
+            continue
+        num = str(int(match.group("num")))
+        refs.append((match.start(), match.end(), [f"{num}.{match.group('letter').lower()}"]))
+    refs.sort()
     # sub-paragraph references, in order and apart: only the last one starting
     # before a paragraph reference can hold it
     taken_starts = [s for s, _e, _ in refs]
@@ -298,6 +316,8 @@ def find_citations(
             continue
         symbol, end, flags = resolved
         sent_start, sent_end = sentences.bounds(ref_start, end)
+        if _NEGATION.search(text, sent_start, sent_end):
+            continue  # "No activities were carried out under paragraph 3.g": not implemented
         quoted = _quoted_mandate(text, end, sent_end) if len(paths) == 1 else None
         addressee = None
         mandate_text = None

@@ -42,6 +42,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from mandategraph.errors import ExtractionError
+from mandategraph.graph.extraction import lexicon
 from mandategraph.graph.extraction.activities import Activity, read_activities
 from mandategraph.graph.extraction.actors import (
     Mention,
@@ -54,6 +55,7 @@ from mandategraph.graph.extraction.citations import (
     find_citations,
     find_symbols,
 )
+from mandategraph.graph.extraction.layout import layout_view
 from mandategraph.graph.extraction.rdf_builder import GraphBuilder
 from mandategraph.graph.extraction.readers import Document
 from mandategraph.graph.extraction.resolutions import (
@@ -133,10 +135,15 @@ _collector_paused = _CollectorPause()
 
 
 def _self_org(
-    doc: Document, registry: Registry, mentions: list[Mention], seg: Segmentation
+    doc: Document,
+    registry: Registry,
+    mentions: list[Mention],
+    seg: Segmentation,
+    text: str = "",
 ) -> str | None:
     """The report's author: the most specific body of the publisher line, else the
-    first OAS body named in the opening text."""
+    body its title names ("Report of the ... (CICAD)"), else the first OAS body
+    named in the opening text."""
     if doc.publisher:
         found = None
         for part in re.split(r"[,;/]", doc.publisher):
@@ -145,6 +152,18 @@ def _self_org(
                 found = str(key)
         if found:
             return found
+    # "REPORT OF THE EXECUTIVE SECRETARIAT OF ... (CICAD) ON ITS ...": the title names it
+    title = lexicon.pattern("report_of", flags=0).search(text, 0, min(len(text), 4000))
+    if title is not None:
+        end = text.find("\n\n", title.end())
+        end = title.end() + 400 if end < 0 else min(end, title.end() + 400)
+        for mention in mentions:
+            if (
+                mention.kind == "organization"
+                and title.end() <= mention.start < end
+                and org_kind(registry, mention.code) == "oas_body"
+            ):
+                return mention.code
     first = seg.sections[0]
     for mention in mentions:
         if mention.kind == "organization" and mention.start < max(first.end, 2000):
@@ -188,7 +207,8 @@ def extract(
     if not doc.text.strip():
         raise ExtractionError(f"{doc.path}: nothing to extract from an empty text")
     registry = load_registry() if registry is None else registry
-    text = doc.text
+    view = layout_view(doc.text)
+    text = view.text
     seg = segment(text)
     symbols = find_symbols(text)
     citations = find_citations(
@@ -203,7 +223,7 @@ def extract(
         (p.start, p.end) for p in seg.paragraphs if p.kind != "heading" or doc.kind == "resolution"
     ]
     mentions = find_mentions(text, paragraphs, registry=registry, lang=doc.language)
-    b = GraphBuilder(doc)
+    b = GraphBuilder(doc, view)
     starts = [s.start for s in seg.sentences]
 
     def sentence_of(offset: int) -> Span:
@@ -313,12 +333,29 @@ def extract(
 
     if doc.kind == "resolution":
         _resolution_document(
-            b, doc, registry, symbols, paragraph, resolution, mentions, sentence_of
+            b, doc, text, registry, symbols, paragraph, resolution, mentions, sentence_of
         )
 
     # actors, places, instruments, candidates --------------------------------------------
+    provisional_nodes: set[str] = set()
     for mention in mentions:
         span = sentence_of(mention.start)
+        if mention.kind == "organization" and mention.extra.get("provisional"):
+            # an organization the registry lacks, shaped like one: a provisional actor
+            # (mg:Candidate), with a minted key, until a curator accepts or rejects it
+            node = org_iri(mention.code)
+            if mention.code not in provisional_nodes:
+                provisional_nodes.add(mention.code)
+                b.add((node, RDF.type, MG.Candidate))
+                b.add((node, RDF.type, MG.Organization))
+                b.add((node, RDF.type, MG.PartnerOrganization))
+                b.add((node, SKOS.notation, Literal(mention.code)))
+                b.add((node, RDFS.label, Literal(str(mention.extra["provisional"]))))
+                b.add((node, DCTERMS.isPartOf, d))
+                note = "provisional: an organization-like name the registry does not know"
+                b.add((node, SKOS.editorialNote, Literal(note)))
+            b.derived(node, span if span[1] > span[0] else (mention.start, mention.end))
+            continue
         if mention.kind in ("person", "place"):
             node = entity_iri(mention.kind, mention.label or mention.text)
             b.add((node, RDF.type, MG.Person if mention.kind == "person" else MG.Place))
@@ -336,7 +373,8 @@ def extract(
             b.add((node, RDF.type, MG.Candidate))
             b.add((node, RDFS.label, Literal(mention.label or mention.text)))
             b.add((node, DCTERMS.isPartOf, d))
-            b.derived(node, (mention.start, mention.end))
+            # its sentence, for the curator to judge it in context
+            b.derived(node, span if span[1] > span[0] else (mention.start, mention.end))
 
     # activities -----------------------------------------------------------------------
     if doc.kind == "report":
@@ -347,12 +385,20 @@ def extract(
             citations=citations,
             mentions=mentions,
             registry=registry,
-            self_org=_self_org(doc, registry, mentions, seg),
+            self_org=_self_org(doc, registry, mentions, seg, text),
         )
         doc_theme = next((t for t in section_themes.values() if t), None)
         for activity in activities:
             _activity(
-                b, doc, activity, section_nodes, section_themes, doc_theme, registry, paragraph
+                b,
+                text,
+                doc,
+                activity,
+                section_nodes,
+                section_themes,
+                doc_theme,
+                registry,
+                paragraph,
             )
     return b.build()
 
@@ -360,6 +406,7 @@ def extract(
 def _resolution_document(
     b: GraphBuilder,
     doc: Document,
+    text: str,
     registry: Registry,
     symbols: list[SymbolMention],
     paragraph: Any,
@@ -388,13 +435,13 @@ def _resolution_document(
                 b.fact(node, DCTERMS.spatial, state_iri(code), sentence if inside else (start, end))
 
     parsed = parse_resolution(
-        doc.text, resolve_addressee=registry.resolve_organization, symbols=symbols
+        text, resolve_addressee=registry.resolve_organization, symbols=symbols
     )
     symbol = doc.symbol or parsed.symbol
     if symbol is None:
         raise ExtractionError(f"{doc.path}: a resolution without an AG/RES symbol at its top")
     first = next((m for m in symbols if m.symbol == symbol), None)
-    symbol_span = (first.start, first.end) if first else (0, min(len(doc.text), 40))
+    symbol_span = (first.start, first.end) if first else (0, min(len(text), 40))
     res = resolution(symbol, symbol_span)
     b.add((b.doc_iri, FOAF.primaryTopic, res))
     title = parsed.title or doc.title
@@ -406,7 +453,7 @@ def _resolution_document(
         clause = URIRef(f"{res}/preamble/{index}")
         b.fact(clause, RDF.type, PROV.Entity, (start, end))
         b.fact(clause, DCTERMS.isPartOf, res, (start, end))
-        b.fact(clause, RDFS.label, Literal(" ".join(doc.text[start:end].split())), (start, end))
+        b.fact(clause, RDFS.label, Literal(" ".join(text[start:end].split())), (start, end))
         name_states(clause, start, end)
     for item in parsed.paragraphs:
         span = (item.start, item.end)
@@ -436,6 +483,7 @@ _TYPES = {
 
 def _activity(
     b: GraphBuilder,
+    text: str,
     doc: Document,
     activity: Activity,
     section_nodes: dict[str, URIRef],
@@ -447,7 +495,7 @@ def _activity(
     theme = section_themes.get(activity.section)
     first_span = activity.spans[0] if activity.spans else activity.trigger
     if theme is None:
-        matched = registry.match_themes(doc.text[first_span[0] : first_span[1]])
+        matched = registry.match_themes(text[first_span[0] : first_span[1]])
         theme = str(matched[0]) if matched else doc_theme
     if theme is None:
         note = f"activity {activity.local} skipped: no theme could be told"

@@ -14,6 +14,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 from rdflib.term import Node
 
+from mandategraph.graph.extraction.layout import LayoutView
 from mandategraph.graph.extraction.readers import Document
 from mandategraph.ontology.namespaces import MG, PREFIXES, document_iri, span_iri
 
@@ -39,8 +40,11 @@ class GraphBuilder:
     context bookkeeping), and many facts repeat (a span, a type, a derivation).
     """
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, view: LayoutView | None = None) -> None:
         self.doc = doc
+        # the extraction reads a view of the text without layout noise; its offsets are
+        # mapped back here, so every span and quote is the document's own
+        self.view = None if view is None or view.identity else view
         self.doc_iri = document_iri(doc.slug)
         self._triples: dict[Triple, None] = {}
         self._spans: dict[Span, URIRef] = {}
@@ -52,6 +56,8 @@ class GraphBuilder:
 
     def span(self, start: int, end: int) -> URIRef:
         """The ``mg:TextSpan`` of ``[start, end)``, stated once per document."""
+        if self.view is not None:
+            start, end = self.view.span(start, end)
         iri = self._spans.get((start, end))
         if iri is None:
             iri = span_iri(self.doc.slug, start, end)
@@ -72,6 +78,8 @@ class GraphBuilder:
         if span is None:
             return
         evidence = self.span(*span)
+        if self.view is not None:
+            span = self.view.span(*span)
         digest = hashlib.sha1(f"{s}|{p}|{node.n3()}|{span[0]}-{span[1]}".encode()).hexdigest()[:16]
         statement = URIRef(self._statement_prefix + digest)
         triples[(statement, _TYPE, _STATEMENT)] = None

@@ -27,12 +27,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from mandategraph.graph.extraction import lexicon
+
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 # "1)", "1.", "I.", "II)", optionally after Markdown '#'s, then an optional heading.
 _MARKER = re.compile(
-    r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?P<num>\d{1,2}|[IVXLC]{1,6})[.)](?:\*\*)?"
+    r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?P<num>\d{1,2}|[IVXLC]{1,6}|[A-H])[.)](?:\*\*)?"
     r"(?:[ \t]+(?P<rest>\S[^\n]*))?[ \t]*$",
+    re.M,
+)
+_ANNEX = re.compile(
+    r"^[ \t]*(?:"
+    + "|".join(lexicon.words("annex_headings"))
+    + r")\b[^\n]{0,120}$",
     re.M,
 )
 _FOOTNOTE = re.compile(r"^[ \t]*(?:\ufffd|\d{1,2}/(?=\s)|\[\d{1,3}\]|\*(?=\s))")
@@ -109,6 +117,25 @@ class Segmentation:
         return found
 
 
+def _styles(number: str) -> dict[str, int]:
+    """The numbering styles a marker may belong to, with its value in each: "C" is
+    the third letter or the roman hundred, "IV" only roman, "B" only a letter."""
+    if number.isdigit():
+        return {"arabic": int(number)}
+    styles: dict[str, int] = {}
+    if all(ch in _ROMAN for ch in number):
+        styles["roman"] = _value(number)
+    if len(number) == 1:
+        styles["letter"] = ord(number) - ord("A") + 1
+    return styles
+
+
+def _annex_at(text: str, start: int) -> int | None:
+    """Where an annex heading ("ANNEX: LIST OF ACTIVITIES") starts after ``start``."""
+    match = _ANNEX.search(text, start)
+    return match.start() if match else None
+
+
 def _value(number: str) -> int:
     if number.isdigit():
         return int(number)
@@ -132,11 +159,15 @@ def find_sections(text: str) -> list[Section]:
     expected = 1
     for match in _MARKER.finditer(text):
         number = match.group("num")
-        this_style = "arabic" if number.isdigit() else "roman"
-        if style is not None and this_style != style:
+        styles = _styles(number)
+        fitting = [
+            name
+            for name, value in styles.items()
+            if value == expected and (style is None or name == style)
+        ]
+        if not fitting:
             continue
-        if _value(number) != expected:
-            continue
+        this_style = fitting[0]
         rest = match.group("rest")
         if rest:
             if len(rest) > _HEADING_MAX or not (rest[0].isupper() or rest[0] in '«“"*'):
@@ -155,6 +186,17 @@ def find_sections(text: str) -> list[Section]:
         found.append(Section(number, heading, match.start(), len(text), heading_start, heading_end))
     for current, following in zip(found, found[1:], strict=False):
         current.end = following.start
+    # an annex after the last section ("ANNEX: LIST OF ACTIVITIES") restates the body:
+    # it is a part of its own, read for nothing
+    annex = _annex_at(text, found[-1].start + 1) if found else None
+    if annex is not None:
+        line_end = text.find("\n", annex)
+        line_end = len(text) if line_end < 0 else line_end
+        found[-1].end = annex
+        heading = text[annex:line_end].strip()
+        found.append(
+            Section("annex", heading, annex, len(text), annex, line_end, implicit=True)
+        )
     if not found:
         return [Section("0", "", 0, len(text), implicit=True)]
     if text[: found[0].start].strip():
@@ -171,6 +213,7 @@ def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int, st
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text[start:end])]
     current: list[int] | None = None
     kind = "text"
+    last_line = (start, start)
     for line_start, line_end in lines:
         a, b = start + line_start, start + line_end
         raw = text[a:b]
@@ -191,10 +234,15 @@ def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int, st
             current is not None
             and not is_footnote
             and kind == "text"
-            and _continues(text[current[1] - 1 : current[1]], line)
+            and (
+                _continues(text[current[1] - 1 : current[1]], line)
+                or _wraps(text, last_line, line)
+            )
         ):
             current[1] = b
+            last_line = (a, b)
             continue
+        last_line = (a, b)
         if current:
             spans.append((current[0], current[1], kind))
         current = [a, b]
@@ -202,6 +250,20 @@ def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int, st
     if current:
         spans.append((current[0], current[1], kind))
     return spans
+
+
+#: A line at least this long that ends without punctuation was wrapped: the text
+#: read from a PDF breaks its lines anywhere, before a capital or a digit too.
+WRAPPED_LINE = 60
+_NOT_CONTINUATION = re.compile(r"[ \t]*(?:[•●▪◦·\-–—*]|\(?[a-zA-Z0-9]{1,3}[.)][ \t])")
+
+
+def _wraps(text: str, previous: tuple[int, int], line: str) -> bool:
+    """Whether ``line`` goes on with a sentence that ``previous``, a long line, breaks."""
+    a, b = previous
+    if b - a < WRAPPED_LINE or text[b - 1] in ".!?:;)»”\"":
+        return False
+    return not _NOT_CONTINUATION.match(line)
 
 
 def _continues(previous: str, line: str) -> bool:
