@@ -3,7 +3,8 @@
 The steps, each writing its own named graph:
 
 1. ``graph/ontology``: the OWL ontology (``ontology/mandategraph.ttl``);
-2. ``graph/reference``: states, organizations, themes, instruments (the registry);
+2. ``graph/reference``: states, organizations, themes, instruments (the registry), and
+   the resolutions of ``ontology/reference/resolutions.yaml`` with their lineage;
 3. ``graph/document/<slug>``: one per corpus document (see :mod:`mandategraph.graph.ingest`);
 4. ``graph/inferred``: class memberships entailed by HermiT over all of the above,
    so that plain SPARQL (``?x a mg:Organization``) sees them.
@@ -53,10 +54,14 @@ def load_vocabulary(store: Store) -> tuple[int, int]:
     """
     from mandategraph.ontology.loader import ontology_graph
     from mandategraph.ontology.registry import load_registry
+    from mandategraph.ontology.resolutions import resolutions_graph
 
     store.mark_inferred_stale()
     ontology = store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
-    reference = store.replace_graph(REFERENCE_GRAPH, load_registry().to_graph())
+    reference_data = load_registry().to_graph()
+    for triple in resolutions_graph():
+        reference_data.add(triple)
+    reference = store.replace_graph(REFERENCE_GRAPH, reference_data)
     return ontology, reference
 
 
