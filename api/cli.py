@@ -238,6 +238,9 @@ def ingest(
                 f"({result.kind}, {result.language})",
                 highlight=False,
             )
+        from mandategraph.graph.mandates import refresh_registry
+
+        refresh_registry(store)
         if reason and settings.reason:
             from mandategraph.ontology.reasoning import java_available
 

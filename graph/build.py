@@ -5,7 +5,9 @@ The steps, each writing its own named graph:
 1. ``graph/ontology``: the OWL ontology (``ontology/mandategraph.ttl``);
 2. ``graph/reference``: states, organizations, themes, instruments (the registry), and
    the resolutions of ``ontology/reference/resolutions.yaml`` with their lineage;
-3. ``graph/document/<slug>``: one per corpus document (see :mod:`mandategraph.graph.ingest`);
+3. ``graph/document/<slug>``: one per corpus document (see :mod:`mandategraph.graph.ingest`),
+   then ``graph/registry``: what the documents say together about the paragraphs
+   (:mod:`mandategraph.graph.mandates`);
 4. ``graph/inferred``: class memberships entailed by HermiT over all of the above,
    so that plain SPARQL (``?x a mg:Organization``) sees them.
 
@@ -27,6 +29,7 @@ from rdflib import Graph, URIRef
 from mandategraph.errors import MandategraphError
 from mandategraph.graph.extraction.readers import Document, read_document
 from mandategraph.graph.ingest import IngestResult, corpus_files, ingest_document
+from mandategraph.graph.mandates import refresh_registry
 from mandategraph.graph.store import Store
 from mandategraph.ontology.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
 
@@ -40,6 +43,7 @@ class BuildReport:
     ontology_triples: int = 0
     reference_triples: int = 0
     inferred_triples: int = 0
+    registry_triples: int = 0
     documents: list[IngestResult] = field(default_factory=list)
     failures: list[tuple[Path, MandategraphError]] = field(default_factory=list)
     reasoned: bool = False
@@ -133,6 +137,8 @@ def build(
             report.documents.append(ingest_document(store, document, validate=validate))
         except MandategraphError as exc:
             report.failures.append((document.path, exc))
+    say("mandate registry")
+    report.registry_triples = refresh_registry(store)
     if reason:
         from mandategraph.ontology.reasoning import java_available
 
