@@ -2,7 +2,7 @@
 
 Exit codes (see :mod:`mandategraph.errors`): 0 ok, 1 unexpected error, 2 bad option or
 value, 3 document not readable or not extractable, 4 not found, 5 SPARQL syntax,
-6 query timeout, 7 store unavailable, 8 validation failed, 9 forbidden.
+6 query timeout, 7 store unavailable, 8 validation failed, 9 forbidden, 10 check failed.
 User mistakes print one line ``error: ...`` on stderr, never a traceback.
 """
 
@@ -146,6 +146,7 @@ def ingest(
     """Ingest documents, each replacing its own named graph (idempotent)."""
     from mandategraph.graph.build import materialize_inferences
     from mandategraph.graph.ingest import ingest as run_ingest
+    from mandategraph.graph.mandates import refresh_registry
 
     if lang is not None and lang not in ("fr", "en", "es"):
         raise BadParameterError(f"--lang must be fr, en or es, not {lang!r}")
@@ -188,6 +189,7 @@ def ingest(
                 f"({result.kind}, {result.language})",
                 highlight=False,
             )
+        refresh_registry(store)
         if reason and settings.reason:
             from mandategraph.ontology.reasoning import java_available
 
@@ -279,6 +281,28 @@ def run_user_query(sparql: str, fmt: QueryFormat) -> None:
                 ) from exc
 
         run_isolated(run)
+
+
+@app.command()
+@handle_errors
+def check(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    fail_on: Annotated[str | None, typer.Option(help="Exit 10 on these kinds (a,b,...).")] = None,
+    only: Annotated[str | None, typer.Option(help="Run only these kinds.")] = None,
+    resolution: Annotated[str | None, typer.Option(help="Only this resolution.")] = None,
+) -> None:
+    """Compliance checks; exit 10 on a --fail-on finding, 6 when a query times out."""
+    from mandategraph.api.compliance import FINDINGS_EXIT, check_store, parse_kinds, render
+
+    failing = parse_kinds(fail_on)
+    with open_store(write=False) as store:
+        findings = check_store(store, kinds=parse_kinds(only), resolution=resolution)
+    if fmt != "table":
+        sys.stdout.write(render(findings, fmt))
+    else:  # kinds: no-activity, not-acted-on, no-mandate, mismatch, dropped, renewal
+        _print_table(["kind", "subject", "detail", "evidence"], render(findings, "rows"))
+    if any(f.kind in failing for f in findings):
+        raise typer.Exit(FINDINGS_EXIT)
 
 
 @app.command("queries")

@@ -230,9 +230,38 @@ def resolution_context(request: Request, reader: Reader, iri: str) -> dict[str, 
     paragraphs = list_paragraphs(reader, resolution=iri.rsplit("/", 1)[-1], limit=500)
     return {
         "symbol": reader.code(iri),
+        "issued": reader.text(iri, DCTERMS.issued),
         "paragraphs": paragraphs.items,
         "recalled_by": [show(reader, d) for d in reader.subjects(MG.recalls, iri)],
+        "lineage": _lineage(reader, iri),
     }
+
+
+LINEAGE_QUERY = """
+SELECT ?r (SAMPLE(?s) AS ?symbol) (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?issued)
+       (MIN(?depth) AS ?hops) WHERE {
+  { ?start mg:recalls ?r . BIND(1 AS ?depth) }
+  UNION { ?start mg:recalls/mg:recalls+ ?r . BIND(2 AS ?depth) }
+  ?r skos:notation ?s .
+  OPTIONAL { ?r dcterms:title ?t }
+  OPTIONAL { ?r dcterms:issued ?d }
+} GROUP BY ?r
+"""
+
+
+def _lineage(reader: Reader, iri: str) -> list[dict[str, Any]]:
+    """The resolutions ``iri`` recalls, directly or through the ones it recalls, oldest
+    first: the chain of its series (from the reference data and the preambles read)."""
+    rows = reader.select(LINEAGE_QUERY, {"start": URIRef(iri)})
+    chain = [
+        {"resolution": show(reader, row["r"]),
+         "symbol": row["symbol"].value if row["symbol"] is not None else "",
+         "title": row["title"].value if row["title"] is not None else "",
+         "issued": row["issued"].value if row["issued"] is not None else "",
+         "direct": row["hops"] is not None and row["hops"].value == "1"}
+        for row in rows
+    ]
+    return sorted(chain, key=lambda r: (r["issued"][:4], r["symbol"]))
 
 
 def actor_context(request: Request, reader: Reader, iri: str) -> dict[str, Any]:

@@ -3,8 +3,11 @@
 The steps, each writing its own named graph:
 
 1. ``graph/ontology``: the OWL ontology (``ontology/mandategraph.ttl``);
-2. ``graph/reference``: states, organizations, themes, instruments (the registry);
-3. ``graph/document/<slug>``: one per corpus document (see :mod:`mandategraph.graph.ingest`);
+2. ``graph/reference``: states, organizations, themes, instruments (the registry), and
+   the resolutions of ``ontology/reference/resolutions.yaml`` with their lineage;
+3. ``graph/document/<slug>``: one per corpus document (see :mod:`mandategraph.graph.ingest`),
+   then ``graph/registry``: what the documents say together about the paragraphs
+   (:mod:`mandategraph.graph.mandates`);
 4. ``graph/inferred``: class memberships entailed by HermiT over all of the above,
    so that plain SPARQL (``?x a mg:Organization``) sees them.
 
@@ -26,6 +29,7 @@ from rdflib import Graph, URIRef
 from mandategraph.errors import MandategraphError
 from mandategraph.graph.extraction.readers import Document, read_document
 from mandategraph.graph.ingest import IngestResult, corpus_files, ingest_document
+from mandategraph.graph.mandates import refresh_registry
 from mandategraph.graph.store import Store
 from mandategraph.ontology.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
 from mandategraph.ontology.registry import Registry
@@ -40,6 +44,7 @@ class BuildReport:
     ontology_triples: int = 0
     reference_triples: int = 0
     inferred_triples: int = 0
+    registry_triples: int = 0
     documents: list[IngestResult] = field(default_factory=list)
     failures: list[tuple[Path, MandategraphError]] = field(default_factory=list)
     reasoned: bool = False
@@ -59,10 +64,13 @@ def load_vocabulary(store: Store, *, registry: Registry | None = None) -> tuple[
     """
     from mandategraph.ontology.loader import ontology_graph
     from mandategraph.ontology.registry import load_registry
+    from mandategraph.ontology.resolutions import resolutions_graph
 
     store.mark_inferred_stale()
     ontology = store.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
     reference_data = (registry or load_registry()).to_graph()
+    for triple in resolutions_graph():
+        reference_data.add(triple)
     reference = store.replace_graph(REFERENCE_GRAPH, reference_data)
     return ontology, reference
 
@@ -140,6 +148,8 @@ def build(
             )
         except MandategraphError as exc:
             report.failures.append((document.path, exc))
+    say("mandate registry")
+    report.registry_triples = refresh_registry(store)
     if reason:
         from mandategraph.ontology.reasoning import java_available
 

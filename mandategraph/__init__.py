@@ -110,6 +110,10 @@ def ingest(paths: str | Path | Iterable[str | Path], *, store: Store) -> list[In
     The store must be writable (``open_store(..., read_only=False)``); the
     inferred graph is left stale (run ``mandategraph build`` to reason again).
     """
+    from mandategraph.graph.mandates import refresh_registry
+
     if isinstance(paths, str | Path):
         paths = [paths]
-    return [_ingest_file(store, Path(path)) for path in paths]
+    results = [_ingest_file(store, Path(path)) for path in paths]
+    refresh_registry(store)
+    return results

@@ -24,7 +24,8 @@ section of a document     ``{BASE}id/document/<slug>/section/2``
 activity                  ``{BASE}id/document/<slug>/activity/2-5``
 text span (evidence)      ``{BASE}id/document/<slug>/span/1200-1456``
 named graph               ``{BASE}graph/ontology``, ``graph/reference``, ``graph/inferred``,
-                          ``graph/document/<slug>``
+                          ``graph/registry``, ``graph/document/<slug>``
+mandate kind              ``{BASE}id/mandate-kind/request``
 ========================  ==============================================================
 """
 
@@ -50,6 +51,9 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 REFERENCE_GRAPH = GRAPH["reference"]
 INFERRED_GRAPH = GRAPH["inferred"]
+#: Facts derived from all documents at once (paragraphs known from numbering, mandate
+#: kinds, themes read from paragraph texts): rewritten after every build and ingest.
+REGISTRY_GRAPH = GRAPH["registry"]
 
 #: Prefixes every SPARQL query and every serialization may rely on.
 PREFIXES: dict[str, str] = {
@@ -100,6 +104,11 @@ def theme_iri(key: str) -> URIRef:
 def status_iri(key: str) -> URIRef:
     """IRI of an activity status (``planned``, ``ongoing``, ``completed``)."""
     return ID[f"status/{key}"]
+
+
+def mandate_kind_iri(key: str) -> URIRef:
+    """IRI of a mandate kind (``request``, ``exhortation``, ``declaratory``, ...)."""
+    return ID[f"mandate-kind/{key}"]
 
 
 def group_iri(key: str) -> URIRef:

@@ -38,3 +38,31 @@ def built_store(built_path: tuple[Path, object]) -> Iterator[Store]:
 @pytest.fixture()
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def dev_corpus_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An on-disk store built from ../shared/dev-corpus (the resolution and the two
+    2013 reports), without reasoning, then closed."""
+    from mandategraph.graph.build import build
+    from tests.support import unavailable
+
+    folder = SHARED / "dev-corpus"
+    if not folder.is_dir():
+        unavailable("../shared/dev-corpus is not here")
+    corpus = tmp_path_factory.mktemp("dev-corpus")
+    for path in folder.glob("*.txt"):
+        (corpus / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    location = tmp_path_factory.mktemp("dev") / "store"
+    with Store.open(location) as store:
+        report = build(store, corpus=corpus, reason=False)
+    assert not report.failures, report.failures
+    yield location
+
+
+@pytest.fixture(scope="session")
+def dev_corpus_store(dev_corpus_path: Path) -> Iterator[Store]:
+    """A read-only view of the dev-corpus store."""
+    store = Store.open(dev_corpus_path, read_only=True)
+    yield store
+    store.close()

@@ -1,0 +1,107 @@
+"""The compliance checks on the default corpus (the seed report) and on the dev corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mandategraph.api.cli import app
+from mandategraph.graph.sparql.results import Table, to_table
+from mandategraph.graph.store import Store
+from mandategraph.queries.compliance import Finding, Runner, run_checks
+
+SEED = "oas-sms-caribbean-sids-activities-2010-fr"
+
+
+def runner_for(store: Store) -> Runner:
+    def run(text: str) -> Table:
+        return to_table(store.query(text))  # type: ignore[arg-type]
+    return run
+
+
+@pytest.fixture(scope="module")
+def seed_findings(built_store: Store) -> list[Finding]:
+    return run_checks(runner_for(built_store))
+
+
+def of(findings: list[Finding], kind: str) -> list[Finding]:
+    return [f for f in findings if f.kind == kind]
+
+
+def test_seed_mandates_without_activity_are_the_inferred_ones(
+    seed_findings: list[Finding],
+) -> None:
+    found = {f.subject: f for f in of(seed_findings, "no-activity")}
+    assert set(found) == {"AG/RES. 2485 (XXXIX-O/09) 5.f", "AG/RES. 2397 (XXXVIII-O/08) 6.a",
+                          "AG/RES. 2397 (XXXVIII-O/08) 6.b", "AG/RES. 2397 (XXXVIII-O/08) 6.c"}
+    five_f = found["AG/RES. 2485 (XXXIX-O/09) 5.f"]
+    assert five_f.detail.startswith("inferred")
+    # its evidence: the citation of 5.g that implies it, in section 8 of the report
+    assert (five_f.document, five_f.section) == (SEED, "8")
+    assert five_f.quote and "5.g" in five_f.quote
+
+
+def test_seed_2325_is_recalled_and_not_acted_on(seed_findings: list[Finding]) -> None:
+    found = of(seed_findings, "not-acted-on")
+    assert [f.subject for f in found] == ["AG/RES. 2325 (XXXVII-O/07)"]
+    assert found[0].document == SEED and found[0].quote == "AG/RES. 2325 (XXXVII-O/07)"
+
+
+def test_seed_section_9_major_events_has_no_mandate(seed_findings: list[Finding]) -> None:
+    found = of(seed_findings, "no-mandate")
+    assert found and {(f.document, f.section) for f in found} == {(SEED, "9")}
+    assert all("major-events-security" in f.detail and f.quote for f in found)
+
+
+def test_seed_section_2_cites_youth_violence_for_border_security(
+    seed_findings: list[Finding],
+) -> None:
+    found = of(seed_findings, "mismatch")
+    assert [(f.subject, f.section) for f in found] == [("AG/RES. 2485 (XXXIX-O/09) 5.d", "2")]
+    assert "border-control" in found[0].detail and "violence-prevention" in found[0].detail
+
+
+def test_seed_has_nothing_dropped(seed_findings: list[Finding]) -> None:
+    assert of(seed_findings, "dropped") == []
+
+
+def test_seed_renewals(seed_findings: list[Finding]) -> None:
+    found = {(f.subject, f.detail.split(" (similarity")[0]) for f in of(seed_findings, "renewal")}
+    assert ("AG/RES. 2485 (XXXIX-O/09) 5.d", "renews AG/RES. 2397 (XXXVIII-O/08) 6.d") in found
+    assert ("AG/RES. 2485 (XXXIX-O/09) 5.b", "the report ties it to analogous earlier mandates") \
+        in found
+    assert len(found) == 2
+
+
+def test_check_json_and_fail_on(built_path: tuple[Path, object], runner: CliRunner) -> None:
+    location = str(built_path[0])
+    result = runner.invoke(app, ["--store", location, "check", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    findings = json.loads(result.stdout)["findings"]
+    subjects = {(f["kind"], f["subject"]) for f in findings}
+    assert ("no-activity", "AG/RES. 2485 (XXXIX-O/09) 5.f") in subjects
+    assert ("not-acted-on", "AG/RES. 2325 (XXXVII-O/07)") in subjects
+    assert ("mismatch", "AG/RES. 2485 (XXXIX-O/09) 5.d") in subjects
+    assert any(f["kind"] == "no-mandate" and f["section"] == "9" for f in findings)
+    failed = runner.invoke(app, ["--store", location, "check", "--fail-on", "no-mandate"])
+    assert failed.exit_code == 10
+    passed = runner.invoke(app, ["--store", location, "check", "--fail-on", "dropped"])
+    assert passed.exit_code == 0
+    bad = runner.invoke(app, ["--store", location, "check", "--fail-on", "nonsense"])
+    assert bad.exit_code == 2 and "unknown check kind" in bad.output
+
+
+def test_check_csv_lists_every_finding(built_path: tuple[Path, object],
+                                       runner: CliRunner) -> None:
+    location = str(built_path[0])
+    as_json = json.loads(runner.invoke(
+        app, ["--store", location, "check", "--format", "json"]).stdout)["findings"]
+    as_csv = runner.invoke(app, ["--store", location, "check", "--format", "csv"]).stdout
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(as_csv)))
+    assert [r["subject"] for r in rows] == [f["subject"] for f in as_json]
