@@ -300,7 +300,7 @@ def check(
     if fmt != "table":
         sys.stdout.write(render(findings, fmt))
     else:  # kinds: no-activity, not-acted-on, no-mandate, mismatch, dropped, renewal
-        _print_table(["kind", "subject", "detail", "evidence"], render(findings, "rows"))
+        print_table(["kind", "subject", "detail", "evidence"], render(findings, "rows"))
     if any(f.kind in failing for f in findings):
         raise typer.Exit(FINDINGS_EXIT)
 
