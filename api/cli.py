@@ -8,41 +8,37 @@ User mistakes print one line ``error: ...`` on stderr, never a traceback.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
+from mandategraph.api import cli_documents
+from mandategraph.api.cli_support import (
+    app,
+    check_port,
+    err,
+    handle_errors,
+    open_store,
+    out,
+    print_table,
+    state,
+    warn_if_stale,
+    write_output,
+)
+from mandategraph.api.codes import check_codes, check_known
 from mandategraph.api.settings import get_settings
-from mandategraph.errors import (
-    BadParameterError,
-    DocumentError,
-    ForbiddenError,
-    MandategraphError,
-    StoreError,
-)
+from mandategraph.errors import BadParameterError, DocumentError, ForbiddenError
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
-from mandategraph.graph.store import MEMORY, Store, is_engine_fault, store_fault
+from mandategraph.graph.store import MEMORY, Store
 
-app = typer.Typer(
-    name="mandategraph",
-    help="A knowledge graph of mandates, actors and activities (OAS resolutions and reports).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-out = Console()
-err = Console(stderr=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
+#: The commands of other modules, named here so that importing this module adds them.
+MORE_COMMANDS = (cli_documents,)
 
 
 class QueryFormat(StrEnum):
@@ -66,49 +62,6 @@ class ExportFormat(StrEnum):
     xml = "xml"
 
 
-def handle_errors(func: F) -> F:
-    """Map mandategraph errors to one line on stderr and their exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            try:
-                return func(*args, **kwargs)
-            except (OSError, RuntimeError) as exc:
-                # the engine failing while results are read, after the Store's own calls
-                if not is_engine_fault(exc):
-                    raise
-                raise store_fault(exc, state.store_location or get_settings().store) from exc
-        except MandategraphError as exc:
-            err.print(f"[red]error:[/red] {exc.message}", highlight=False, soft_wrap=True)
-            if exc.detail:
-                err.print(exc.detail, highlight=False, markup=False, soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def warn_if_stale(store: Store) -> None:
-    """Say so on stderr when ``graph/inferred`` predates the last write."""
-    if store.inferred_stale:
-        err.print(
-            "[yellow]warning:[/yellow] the inferred graph is stale (a build or ingest was "
-            "interrupted or ran without reasoning): run 'mandategraph build' or "
-            "'mandategraph ingest' with reasoning (needs Java) to repair it",
-            highlight=False,
-            soft_wrap=True,
-        )
-
-
-class State:
-    """Options shared by every command."""
-
-    store_location: str = ""
-
-
-state = State()
-
-
 @app.callback()
 def main(
     store: Annotated[
@@ -122,16 +75,6 @@ def main(
 ) -> None:
     """mandategraph: who was mandated to do what, who did it, with whom, for whom."""
     state.store_location = store or get_settings().store
-
-
-def open_store(*, write: bool) -> Store:
-    """Open the configured store, read-only for commands that only read."""
-    location = state.store_location or get_settings().store
-    if location != MEMORY and not write:
-        if not Path(location).is_dir():
-            raise StoreError(f"no store at {location}: run 'mandategraph build' first")
-        return Store.open(location, read_only=True)
-    return Store.open(location)
 
 
 # -- build and ingest ------------------------------------------------------------------
@@ -168,7 +111,10 @@ def build(
         warn_if_stale(store)
     for path, exc in report.failures:
         err.print(f"[red]skipped[/red] {path.name}: {exc.message}", highlight=False)
-    table = RichTable(title=f"built {state.store_location} in {report.seconds:.1f} s")
+    # the title on a line of its own: as the table's title it wraps to the table's width
+    out.print(f"built {state.store_location} in {report.seconds:.1f} s", highlight=False,
+              markup=False, soft_wrap=True)
+    table = RichTable()
     table.add_column("what")
     table.add_column("count", justify="right")
     table.add_row("documents ingested", str(len(report.documents)))
@@ -207,6 +153,7 @@ def ingest(
         raise BadParameterError(f"--kind must be report or resolution, not {kind!r}")
     from mandategraph.graph.extraction.readers import check_size
 
+    cli_documents.quiet_pdf_warnings()
     settings = get_settings()
     for path in files:
         if not path.is_file():
@@ -236,8 +183,9 @@ def ingest(
             out.print(
                 f"{path.name}: {result.triples} triples into <{result.graph}> "
                 f"({result.kind}, {result.language})",
-                highlight=False,
+                highlight=False, soft_wrap=True,
             )
+            cli_documents.warn_if_says_nothing(store, result.graph, path.name)
         if reason and settings.reason:
             from mandategraph.ontology.reasoning import java_available
 
@@ -250,29 +198,20 @@ def ingest(
 # -- reading ---------------------------------------------------------------------------
 
 
-def write_output(body: bytes, output: Path | None) -> None:
-    """Write ``body`` to ``output``, or to stdout when no file is given."""
-    if output is None:
-        sys.stdout.buffer.write(body)
-        sys.stdout.flush()
-        return
-    try:
-        output.write_bytes(body)
-    except OSError as exc:
-        raise StoreError(f"cannot write {output}: {exc.strerror}") from exc
-    err.print(f"wrote {len(body)} bytes to {output}", highlight=False)
-
-
 def print_results(results: Any, fmt: QueryFormat, *, noun: str) -> None:
-    """Print query results as a table, or in a SPARQL results / RDF format on stdout."""
+    """Print query results as a table, or in a SPARQL results / RDF format on stdout.
+
+    Under a table, the count of ``noun`` (singular; "s" added unless there is one).
+    """
     import pyoxigraph as ox
 
     from mandategraph.graph.sparql.results import serialize, to_table
 
     if fmt is QueryFormat.table:
         table = to_table(results)
-        _print_table(table.columns, table.rows)
-        err.print(f"{len(table.rows)} {noun}", highlight=False)
+        print_table(table.columns, table.rows)
+        count = len(table.rows)
+        err.print(f"{count} {noun}{'' if count == 1 else 's'}", highlight=False)
         return
     # a CONSTRUCT or DESCRIBE asked as json/xml/csv/tsv: the nearest RDF format
     graph_formats = {"json": "jsonld", "xml": "xml", "csv": "nt", "tsv": "nt"}
@@ -280,15 +219,6 @@ def print_results(results: Any, fmt: QueryFormat, *, noun: str) -> None:
     body, _media = serialize(results, wanted)
     sys.stdout.buffer.write(body if body.endswith(b"\n") else body + b"\n")
     sys.stdout.flush()
-
-
-def _print_table(columns: list[str], rows: list[list[str | None]], *, title: str = "") -> None:
-    table = RichTable(title=title or None, show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*("" if v is None else v for v in row))
-    out.print(table)
 
 
 @app.command()
@@ -308,7 +238,7 @@ def query(
     ),
 ) -> None:
     """Run a canned query, a .rq file or SPARQL text; print a table or SPARQL results."""
-    from mandategraph.queries.catalog import get_query, load_query
+    from mandategraph.queries.catalog import QUERIES_DIR, get_query, load_query
 
     if (name is None) == (text is None):
         raise BadParameterError("give a query name or file, or --text, not both")
@@ -328,10 +258,14 @@ def query(
             path = Path(name)
             if not path.is_file():
                 raise DocumentError(f"no such query file: {path}")
-            canned = load_query(path)
+            # the header is the canned queries' contract; a file of one's own needs none
+            canned = load_query(path, header_required=path.resolve().parent == QUERIES_DIR)
         else:
             canned = get_query(name)
         sparql = canned.sparql(values)
+        if values:
+            with open_store(write=False) as store:
+                check_codes(store, values)
     run_user_query(sparql, fmt)
 
 
@@ -350,7 +284,7 @@ def run_user_query(sparql: str, fmt: QueryFormat) -> None:
 
         def run() -> None:
             try:
-                print_results(store.query(sparql), fmt, noun="rows")
+                print_results(store.query(sparql), fmt, noun="row")
             except PermissionError as exc:
                 raise ForbiddenError(
                     "a query run here cannot reach the network (SERVICE, LOAD)"
@@ -369,7 +303,7 @@ def list_queries() -> None:
         [q.name, q.summary, ", ".join(f"{p.name}:{p.type}" for p in q.params)]
         for q in load_catalog().values()
     ]
-    _print_table(["name", "summary", "params"], rows)
+    print_table(["name", "summary", "params"], rows)
 
 
 @app.command()
@@ -403,7 +337,7 @@ def stats(
         return
     rows = [[k, str(v)] for k, v in figures.items() if k != "graphs"]
     rows += [[f"graph <{g}>", str(n)] for g, n in figures["graphs"].items()]
-    _print_table(["what", "count"], rows)
+    print_table(["what", "count"], rows)
 
 
 CANDIDATES = """
@@ -427,7 +361,7 @@ def candidates(
 ) -> None:
     """Organization-like names the registry does not know yet, for curation."""
     with open_store(write=False) as store:
-        print_results(store.query(CANDIDATES), fmt, noun="candidates")
+        print_results(store.query(CANDIDATES), fmt, noun="candidate")
 
 
 @app.command()
@@ -457,7 +391,7 @@ def evaluate(
                       "extra": [list(p) for p in report.extra_pairs]},
         }))
         return
-    _print_table(["field", "tp", "fp", "fn", "precision", "recall", "f1"],
+    print_table(["field", "tp", "fp", "fn", "precision", "recall", "f1"],
                  [[str(r[k]) for k in ("field", "tp", "fp", "fn", "precision", "recall", "f1")]
                   for r in rows], title=f"{document.name} against {gold.name}")
     if report.must or report.should:
@@ -510,11 +444,15 @@ def network(
     )
 
     with open_store(write=False) as store:
+        if theme:
+            check_known(store, "theme", theme)
+        if state:
+            check_known(store, "state", state)
         graph = partnership_graph(store, theme=theme, state=state)
     if fmt is NetworkFormat.table:
         rows = [[m.code, m.kind, str(m.activities), str(m.partners), str(m.shared_activities),
                  f"{m.betweenness:.3f}", str(m.community)] for m in metrics(graph)]
-        _print_table(["actor", "kind", "activities", "partners", "shared", "betweenness",
+        print_table(["actor", "kind", "activities", "partners", "shared", "betweenness",
                       "community"], rows)
         return
     if fmt is NetworkFormat.html:
@@ -555,6 +493,8 @@ def serve(
 
     settings = get_settings()
     location = state.store_location or settings.store
+    host, port = host or settings.host, settings.port if port is None else port
+    check_port(host, port)
     if location != MEMORY:
         # open it once here: a damaged or missing store is one line and exit 7, not a
         # traceback from the server's startup
@@ -566,8 +506,8 @@ def serve(
     uvicorn.run(
         "mandategraph.api.app:create_app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host,
+        port=port,
         log_level="info",
     )
 
