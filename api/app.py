@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from mandategraph.api import canned, pages, protocol, rest, sparql
+from mandategraph.api import canned, graph_store, pages, protocol, rest, sparql, vocabulary
 from mandategraph.api.limits import BodyLimit
 from mandategraph.api.network import router as network_router
 from mandategraph.api.responses import error_response
@@ -118,4 +118,6 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     pages.setup(app)
     canned.setup(app)
     rest.setup(app)
+    graph_store.setup(app)
+    vocabulary.setup(app)
     return app

@@ -25,6 +25,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from mandategraph.api.codes import check_codes
 from mandategraph.api.openapi import SPARQL_JSON, TRUNCATED, errors, html_too, media, text
 from mandategraph.api.resources import page_path
 from mandategraph.api.responses import HTML, TRUNCATED_HEADER, negotiate, render
@@ -245,6 +246,8 @@ def run_canned(request: Request, name: str) -> Response:
     values = {k: v for k, v in request.query_params.items() if k != "format"}
     try:
         text = query.sparql(values)
+        # a code the graph does not know would give no rows: refused, naming the closest
+        check_codes(request.app.state.store, values)
     except BadParameterError as exc:
         if fmt == "html":
             # a browser gets the form back, with the message, not a bare error page
@@ -305,7 +308,8 @@ RESULTS = {
             **media([FORMATS[f] for f in ("srx", "csv", "tsv")]),
         },
     },
-    **errors(400, 406),
+    # 404 also for a code (theme, state, actor...) that names nothing in the graph
+    **errors(400, 404, 406),
 }
 
 

@@ -18,9 +18,11 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from mandategraph.api import curation, evaluation
+from mandategraph.api import cli_documents, curation, evaluation
 from mandategraph.api.cli_support import (
     QueryFormat,
+    app,
+    check_port,
     err,
     handle_errors,
     open_store,
@@ -29,25 +31,17 @@ from mandategraph.api.cli_support import (
     print_table,
     state,
     warn_if_stale,
+    write_output,
 )
+from mandategraph.api.codes import check_codes, check_known
 from mandategraph.api.settings import get_settings
-from mandategraph.errors import (
-    BadParameterError,
-    DocumentError,
-    ForbiddenError,
-    StoreError,
-)
+from mandategraph.errors import BadParameterError, DocumentError, ForbiddenError
 from mandategraph.graph.curation import hide_candidates
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
 from mandategraph.graph.store import MEMORY, Store
 
-app = typer.Typer(
-    name="mandategraph",
-    help="A knowledge graph of mandates, actors and activities (OAS resolutions and reports).",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+#: The commands of other modules, named here so that importing this module adds them.
+MORE_COMMANDS = (cli_documents,)
 
 
 class ExportFormat(StrEnum):
@@ -114,7 +108,10 @@ def build(
         warn_if_stale(store)
     for path, exc in report.failures:
         err.print(f"[red]skipped[/red] {path.name}: {exc.message}", highlight=False)
-    table = RichTable(title=f"built {state.store_location} in {report.seconds:.1f} s")
+    # the title on a line of its own: as the table's title it wraps to the table's width
+    out.print(f"built {state.store_location} in {report.seconds:.1f} s", highlight=False,
+              markup=False, soft_wrap=True)
+    table = RichTable()
     table.add_column("what")
     table.add_column("count", justify="right")
     table.add_row("documents ingested", str(len(report.documents)))
@@ -154,6 +151,7 @@ def ingest(
         raise BadParameterError(f"--kind must be report or resolution, not {kind!r}")
     from mandategraph.graph.extraction.readers import check_size
 
+    cli_documents.quiet_pdf_warnings()
     settings = get_settings()
     for path in files:
         if not path.is_file():
@@ -187,8 +185,9 @@ def ingest(
             out.print(
                 f"{path.name}: {result.triples} triples into <{result.graph}> "
                 f"({result.kind}, {result.language})",
-                highlight=False,
+                highlight=False, soft_wrap=True,
             )
+            cli_documents.warn_if_says_nothing(store, result.graph, path.name)
         refresh_registry(store)
         if reason and settings.reason:
             from mandategraph.ontology.reasoning import java_available
@@ -202,17 +201,6 @@ def ingest(
 # -- reading ---------------------------------------------------------------------------
 
 
-def write_output(body: bytes, output: Path | None) -> None:
-    """Write ``body`` to ``output``, or to stdout when no file is given."""
-    if output is None:
-        sys.stdout.buffer.write(body)
-        sys.stdout.flush()
-        return
-    try:
-        output.write_bytes(body)
-    except OSError as exc:
-        raise StoreError(f"cannot write {output}: {exc.strerror}") from exc
-    err.print(f"wrote {len(body)} bytes to {output}", highlight=False)
 
 
 @app.command()
@@ -232,7 +220,7 @@ def query(
     ),
 ) -> None:
     """Run a canned query, a .rq file or SPARQL text; print a table or SPARQL results."""
-    from mandategraph.queries.catalog import get_query, load_query
+    from mandategraph.queries.catalog import QUERIES_DIR, get_query, load_query
 
     if (name is None) == (text is None):
         raise BadParameterError("give a query name or file, or --text, not both")
@@ -252,10 +240,14 @@ def query(
             path = Path(name)
             if not path.is_file():
                 raise DocumentError(f"no such query file: {path}")
-            canned = load_query(path)
+            # the header is the canned queries' contract; a file of one's own needs none
+            canned = load_query(path, header_required=path.resolve().parent == QUERIES_DIR)
         else:
             canned = get_query(name)
         sparql = canned.sparql(values)
+        if values:
+            with open_store(write=False) as store:
+                check_codes(store, values)
     run_user_query(sparql, fmt)
 
 
@@ -274,7 +266,7 @@ def run_user_query(sparql: str, fmt: QueryFormat) -> None:
 
         def run() -> None:
             try:
-                print_results(store.query(sparql), fmt, noun="rows")
+                print_results(store.query(sparql), fmt, noun="row")
             except PermissionError as exc:
                 raise ForbiddenError(
                     "a query run here cannot reach the network (SERVICE, LOAD)"
@@ -392,6 +384,10 @@ def network(
     )
 
     with open_store(write=False) as store:
+        if theme:
+            check_known(store, "theme", theme)
+        if state:
+            check_known(store, "state", state)
         graph = partnership_graph(store, theme=theme, state=state)
     if fmt is NetworkFormat.table:
         rows = [[m.code, m.kind, str(m.activities), str(m.partners), str(m.shared_activities),
@@ -437,6 +433,8 @@ def serve(
 
     settings = get_settings()
     location = state.store_location or settings.store
+    host, port = host or settings.host, settings.port if port is None else port
+    check_port(host, port)
     if location != MEMORY:
         # open it once here: a damaged or missing store is one line and exit 7, not a
         # traceback from the server's startup
@@ -448,8 +446,8 @@ def serve(
     uvicorn.run(
         "mandategraph.api.app:create_app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host,
+        port=port,
         log_level="info",
     )
 

@@ -1,9 +1,10 @@
-"""What every ``mandategraph`` command shares: the consoles, the error mapping to exit
-codes, the global ``--store`` choice, opening the store, printing results.
+"""What every command of the ``mandategraph`` command line shares.
 
-The commands live in :mod:`mandategraph.api.cli` and in one module per larger command
-(:mod:`mandategraph.api.evaluation`, :mod:`mandategraph.api.curation`); they all import
-from here, never from each other.
+The Typer application, the consoles, the error mapping (one line ``error: ...`` and the
+error's exit code), the ``--store`` option's value and how a command opens the store.
+The commands live in :mod:`mandategraph.api.cli` and in modules of their own
+(:mod:`mandategraph.api.cli_documents`, :mod:`mandategraph.api.evaluation`,
+:mod:`mandategraph.api.curation`), which all import from here, never from each other.
 """
 
 from __future__ import annotations
@@ -20,12 +21,18 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from mandategraph.api.settings import get_settings
-from mandategraph.errors import MandategraphError, StoreError
+from mandategraph.errors import BadParameterError, MandategraphError, StoreError
 from mandategraph.graph.store import MEMORY, Store, is_engine_fault, store_fault
 
+app = typer.Typer(
+    name="mandategraph",
+    help="A knowledge graph of mandates, actors and activities (OAS resolutions and reports).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 out = Console()
 err = Console(stderr=True)
-
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,6 +69,7 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+
 def warn_if_stale(store: Store) -> None:
     """Say so on stderr when ``graph/inferred`` predates the last write."""
     if store.inferred_stale:
@@ -72,6 +80,7 @@ def warn_if_stale(store: Store) -> None:
             highlight=False,
             soft_wrap=True,
         )
+
 
 
 class State:
@@ -93,8 +102,24 @@ def open_store(*, write: bool) -> Store:
     return Store.open(location)
 
 
+def write_output(body: bytes, output: Path | None) -> None:
+    """Write ``body`` to ``output``, or to stdout when no file is given."""
+    if output is None:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(body)
+    except OSError as exc:
+        raise StoreError(f"cannot write {output}: {exc.strerror}") from exc
+    err.print(f"wrote {len(body)} bytes to {output}", highlight=False)
+
+
 def print_results(results: Any, fmt: QueryFormat, *, noun: str) -> None:
-    """Print query results as a table, or in a SPARQL results / RDF format on stdout."""
+    """Print query results as a table, or in a SPARQL results / RDF format on stdout.
+
+    Under a table, the count of ``noun`` (singular; "s" added unless there is one).
+    """
     import pyoxigraph as ox
 
     from mandategraph.graph.sparql.results import serialize, to_table
@@ -102,7 +127,8 @@ def print_results(results: Any, fmt: QueryFormat, *, noun: str) -> None:
     if fmt is QueryFormat.table:
         table = to_table(results)
         print_table(table.columns, table.rows)
-        err.print(f"{len(table.rows)} {noun}", highlight=False)
+        count = len(table.rows)
+        err.print(f"{count} {noun}{'' if count == 1 else 's'}", highlight=False)
         return
     # a CONSTRUCT or DESCRIBE asked as json/xml/csv/tsv: the nearest RDF format
     graph_formats = {"json": "jsonld", "xml": "xml", "csv": "nt", "tsv": "nt"}
@@ -113,9 +139,43 @@ def print_results(results: Any, fmt: QueryFormat, *, noun: str) -> None:
 
 
 def print_table(columns: list[str], rows: list[list[str | None]], *, title: str = "") -> None:
+    """Print rows as a table on stdout, long values folded."""
     table = RichTable(title=title or None, show_lines=False)
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*("" if v is None else v for v in row))
     out.print(table)
+
+
+def check_port(host: str, port: int) -> None:
+    """Make sure ``serve`` can listen on ``host:port`` before the server starts.
+
+    Raises:
+        BadParameterError: the port is out of range, the host cannot be bound, or the
+            port is in use (exit 2, one line, instead of uvicorn's log and exit).
+    """
+    import errno
+    import socket
+
+    if not 0 <= port <= 65535:
+        raise BadParameterError(f"--port must be a number from 0 to 65535, got {port}")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise BadParameterError(f"--host {host!r} is not an address to listen on") from exc
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # as uvicorn binds: SO_REUSEADDR, so a port in TIME_WAIT is not taken for in use
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise BadParameterError(
+                    f"port {port} on {host} is in use: stop what listens there, or "
+                    "choose another with --port"
+                ) from exc
+            raise BadParameterError(
+                f"cannot listen on {host} port {port}: {exc.strerror or exc}"
+            ) from exc

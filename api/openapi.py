@@ -37,6 +37,7 @@ ERROR_STATUSES: dict[int, str] = {
     404: "Not found: no resource, canned query or page of that name.",
     406: "Unknown format: no format that this operation writes fits ?format= or Accept.",
     413: "Payload too large: the request body is over MANDATEGRAPH_MAX_QUERY_BYTES.",
+    415: "Unsupported media type: the body is in no RDF format this operation reads.",
     503: "Store unavailable, or the query ran past MANDATEGRAPH_QUERY_TIMEOUT.",
 }
 

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from rdflib import URIRef
 
+from mandategraph.api.codes import check_codes, check_parameters
 from mandategraph.api.records import (
     ActivityFilters,
     list_activities,
@@ -223,6 +224,11 @@ def _options(reader: Reader, query: str, *, key: str = "x") -> list[dict[str, st
     return sorted(found, key=lambda o: o["label"].lower())
 
 
+#: The query parameters of the activity list page.
+ACTIVITY_PARAMETERS = ("theme", "year", "state", "actor", "status", "mandate", "document",
+                       "limit", "offset")
+
+
 @router.get("/activities", response_class=HTMLResponse)
 def activities_page(request: Request) -> HTMLResponse:
     """Reported activities, filtered by theme, year, state, actor, status or mandate."""
@@ -237,6 +243,9 @@ def activities_page(request: Request) -> HTMLResponse:
         mandate=query_text(request, "mandate"),
         document=query_text(request, "document"),
     )
+    check_parameters(request.query_params.keys(), ACTIVITY_PARAMETERS)
+    check_codes(request.app.state.store,
+                {"theme": filters.theme, "state": filters.state, "actor": filters.actor})
     found = list_activities(reader, filters, limit=limit, offset=offset)
     years = sorted({r["x"].value for r in reader.select(
         "SELECT DISTINCT ?x WHERE { ?a a mg:Activity ; mg:year ?x }")}, reverse=True)

@@ -29,6 +29,8 @@ from mandategraph.ontology.namespaces import ID, MG
 from mandategraph.ontology.roles import actor_roles, role_path
 
 ID_BASE = str(ID)
+#: The vocabulary's namespaces and the paths they are served at (api/vocabulary.py).
+VOCABULARY_PATHS = ((str(MG), "/ontology"), (str(MG).replace("ontology#", "shapes#"), "/shapes"))
 DOCUMENT_BASE = ID_BASE + "document/"
 RESOLUTION_BASE = ID_BASE + "resolution/"
 
@@ -102,9 +104,13 @@ def node(iri: str | Identifier) -> ox.NamedNode:
 
 
 def page_path(iri: str) -> str | None:
-    """The local page of an IRI of ours (``/id/...``), or ``None`` for others."""
+    """The local page of an IRI of ours, or ``None`` for others: ``/id/...`` for the
+    graph's resources, ``/ontology#Term`` and ``/shapes#Shape`` for the vocabulary's."""
     if iri.startswith(ID_BASE):
         return "/id/" + iri[len(ID_BASE):]
+    for base, path in VOCABULARY_PATHS:
+        if iri.startswith(base) or iri == base.rstrip("#"):
+            return path + iri[len(base.rstrip("#")):]
     return None
 
 

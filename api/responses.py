@@ -119,6 +119,7 @@ env = Environment(
     lstrip_blocks=True,
 )
 env.filters["page"] = lambda iri: page_path(str(iri)) or str(iri)
+env.filters["term_page"] = lambda iri: page_path(str(iri))
 
 
 def has_route(app: FastAPI, path: str) -> bool:

@@ -17,10 +17,11 @@ import re
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
+from mandategraph.api.codes import check_codes, refuse_unknown_parameters
 from mandategraph.api.models import (
     ActivityDetail,
     ActivityOut,
@@ -79,7 +80,8 @@ SWAGGER_DIR = STATIC_DIR / "vendor" / "swagger-ui"
 
 # -- routes ------------------------------------------------------------------------------
 
-router = APIRouter(prefix="/api", tags=["JSON API"])
+router = APIRouter(prefix="/api", tags=["JSON API"],
+                   dependencies=[Depends(refuse_unknown_parameters)])
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (1 to {MAX_LIMIT}).")]
 Offset = Annotated[int, Query(
@@ -164,6 +166,7 @@ def api_activities(
     """Reported activities, filtered, one page at a time."""
     filters = ActivityFilters(theme=theme, year=year, state=state, actor=actor, status=status,
                               mandate=mandate, document=document)
+    check_codes(request.app.state.store, {"theme": theme, "state": state, "actor": actor})
     return list_activities(reader_for(request), filters, limit=limit, offset=offset)
 
 

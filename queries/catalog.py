@@ -141,8 +141,14 @@ class CannedQuery:
         return with_values(self.text, {f"_{p.name}": bound.get(p.name) for p in self.params})
 
 
-def parse_header(text: str, *, name: str) -> dict[str, object]:
+def parse_header(text: str, *, name: str, required: bool = True) -> dict[str, object]:
     """Read the ``#+`` YAML header of a query file.
+
+    Args:
+        text: the file's text.
+        name: the query's name, for messages.
+        required: whether the header must give a summary (the canned queries'); a
+            user's own file may have none, and its name stands for the summary.
 
     Raises:
         BadParameterError: the header is not valid YAML or lacks a summary.
@@ -157,13 +163,18 @@ def parse_header(text: str, *, name: str) -> dict[str, object]:
         header = yaml.safe_load("\n".join(lines)) or {}
     except yaml.YAMLError as exc:
         raise BadParameterError(f"query {name!r}: its #+ header is not valid YAML: {exc}") from exc
+    if not required and header == {}:
+        return {"summary": name}
     if not isinstance(header, dict) or not header.get("summary"):
         raise BadParameterError(f"query {name!r}: its #+ header needs a 'summary'")
     return header
 
 
-def load_query(path: Path) -> CannedQuery:
+def load_query(path: Path, *, header_required: bool = True) -> CannedQuery:
     """Read one ``.rq`` file into a :class:`CannedQuery`, checking that it parses.
+
+    ``header_required=False`` reads a plain SPARQL file (a user's own, outside
+    ``queries/``): without a ``#+`` header it has no parameters.
 
     Raises:
         BadParameterError: bad header or parameter declaration.
@@ -171,7 +182,7 @@ def load_query(path: Path) -> CannedQuery:
     """
     name = path.stem
     text = path.read_text(encoding="utf-8")
-    header = parse_header(text, name=name)
+    header = parse_header(text, name=name, required=header_required)
     params = []
     for item in header.get("params") or []:  # type: ignore[attr-defined]
         if not isinstance(item, dict) or "name" not in item:
