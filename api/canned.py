@@ -27,8 +27,8 @@ from pydantic import BaseModel, Field
 
 from mandategraph.api.codes import check_codes
 from mandategraph.api.openapi import SPARQL_JSON, TRUNCATED, errors, html_too, media, text
-from mandategraph.api.resources import page_path
 from mandategraph.api.responses import HTML, TRUNCATED_HEADER, negotiate, render
+from mandategraph.api.result_cells import cells
 from mandategraph.errors import BadParameterError, MandategraphError, UnknownFormatError
 from mandategraph.graph.sparql.formats import RESULT_EXTENSIONS, RESULT_FORMATS
 from mandategraph.graph.sparql.results import Table, serialize, to_table
@@ -205,21 +205,6 @@ def table_json(table: Table) -> dict[str, Any]:
     }
 
 
-def cells(table: Table) -> list[list[dict[str, str | None]]]:
-    """Table cells for the page: IRIs of ours link to their pages."""
-    out = []
-    for row in table.rows:
-        line = []
-        for value in row:
-            href = page_path(value) if value else None
-            if href is None and value and value.startswith(("http://", "https://")):
-                href = value
-            text = href if href and href.startswith("/id/") else value
-            line.append({"text": text, "href": href})
-        out.append(line)
-    return out
-
-
 @router.get(
     "/queries", summary="The canned queries", response_model=list[QueryInfo],
     responses={**html_too("The list as a page."), **errors(406)},
@@ -266,7 +251,9 @@ def run_canned(request: Request, name: str) -> Response:
         headers[TRUNCATED_HEADER] = "true"
     if fmt == "json":
         return JSONResponse(table_json(table), headers=headers)
-    response = render(request, "query.html", _page(query, values, table=table))
+    context = _page(query, values, table=table)
+    context["cells"] = cells(table, request.app.state.store)
+    response = render(request, "query.html", context)
     response.headers.update(headers)
     return response
 
@@ -289,7 +276,7 @@ def _page(
         "query": query,
         "values": values,
         "table": table,
-        "cells": cells(table) if table is not None else [],
+        "cells": [],
         "downloads": downloads,
         "error": error.to_dict() if error is not None else None,
     }

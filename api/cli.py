@@ -19,6 +19,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from mandategraph.api import cli_documents, curation, evaluation
+from mandategraph.api.cli_network import register as register_network
 from mandategraph.api.cli_support import (
     QueryFormat,
     app,
@@ -33,7 +34,7 @@ from mandategraph.api.cli_support import (
     warn_if_stale,
     write_output,
 )
-from mandategraph.api.codes import check_codes, check_known
+from mandategraph.api.codes import check_codes
 from mandategraph.api.settings import get_settings
 from mandategraph.errors import BadParameterError, DocumentError, ForbiddenError
 from mandategraph.graph.curation import hide_candidates
@@ -348,68 +349,6 @@ app.add_typer(curation.app, name="candidates")
 app.command("evaluate")(handle_errors(evaluation.evaluate))
 
 
-class NetworkFormat(StrEnum):
-    """Output formats of ``mandategraph network``."""
-
-    table = "table"
-    html = "html"
-    json = "json"
-    graphml = "graphml"
-
-
-@app.command()
-@handle_errors
-def network(
-    fmt: Annotated[NetworkFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        NetworkFormat.table
-    ),
-    theme: Annotated[str | None, typer.Option(help="Only activities of this theme key.")] = None,
-    state: Annotated[
-        str | None, typer.Option(help="Only activities for this state (ISO alpha-3).")
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-    ] = None,
-) -> None:
-    """Who works with whom: the partnership network, its metrics, an interactive page."""
-    import io
-
-    import networkx as nx
-
-    from mandategraph.visualizations.partnerships import (
-        metrics,
-        partnership_graph,
-        to_html,
-        to_json,
-    )
-
-    with open_store(write=False) as store:
-        if theme:
-            check_known(store, "theme", theme)
-        if state:
-            check_known(store, "state", state)
-        graph = partnership_graph(store, theme=theme, state=state)
-    if fmt is NetworkFormat.table:
-        rows = [[m.code, m.kind, str(m.activities), str(m.partners), str(m.shared_activities),
-                 f"{m.betweenness:.3f}", str(m.community)] for m in metrics(graph)]
-        print_table(["actor", "kind", "activities", "partners", "shared", "betweenness",
-                      "community"], rows)
-        return
-    if fmt is NetworkFormat.html:
-        body = to_html(graph).encode("utf-8")
-    elif fmt is NetworkFormat.json:
-        body = json.dumps(to_json(graph), indent=2).encode("utf-8")
-    else:
-        buffer = io.BytesIO()
-        plain = nx.Graph()
-        plain.add_nodes_from(graph.nodes(data=True))
-        for a, b, data in graph.edges(data=True):
-            plain.add_edge(a, b, weight=data["weight"], activities=" | ".join(data["activities"]))
-        nx.write_graphml(plain, buffer)
-        body = buffer.getvalue()
-    write_output(body, output)
-
-
 def settings_help() -> str:
     """One line per setting, for ``serve --help``."""
     from mandategraph.api.settings import Settings
@@ -450,6 +389,10 @@ def serve(
         port=port,
         log_level="info",
     )
+
+
+register_network(app, open_store=open_store, handle_errors=handle_errors,
+                 write_output=write_output)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,36 +1,108 @@
-"""The partnership network over HTTP: an interactive page and its JSON."""
+"""The partnership network over HTTP: the interactive page, its figures, its files.
+
+``/graph`` draws who works with whom (vis-network from this server's static files),
+``/graph.json``, ``/graph.gexf`` and ``/graph.graphml`` give the same network as
+files, ``/graph/stats`` its figures. All take the same filters: ``theme``, ``state``,
+``year_from``, ``year_to``, ``kind`` (repeatable) and ``actor`` (its ego network).
+"""
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlencode
+
+import networkx as nx
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from mandategraph.api.codes import check_codes, refuse_unknown_parameters
-from mandategraph.api.openapi import errors, html_too
-from mandategraph.visualizations.partnerships import partnership_graph, to_html, to_json
+from mandategraph.api.codes import refuse_unknown_parameters
+from mandategraph.api.resources import page_path
+from mandategraph.api.responses import render
+from mandategraph.errors import NotFoundError
+from mandategraph.visualizations.analytics import stats_json
+from mandategraph.visualizations.export import to_gexf, to_graphml, to_json
+from mandategraph.visualizations.graphs import Filters, checked_filters, partnership_graph
+from mandategraph.visualizations.page import body
 
 router = APIRouter(tags=["network"], dependencies=[Depends(refuse_unknown_parameters)])
 
 ThemeQuery = Query(None, description="Only activities of this theme key, e.g. border-control")
 StateQuery = Query(None, description="Only activities for this state (ISO alpha-3), e.g. JAM")
+FromQuery = Query(None, ge=1900, le=2200, description="Only activities of this year or later")
+ToQuery = Query(None, ge=1900, le=2200, description="Only activities of this year or earlier")
+KindQuery = Query([], description="Only actors of these kinds: oas_body, partner, government, "
+                  "provisional (repeat the parameter)")
+ActorQuery = Query(None, description="Only this actor (its code) and its direct partners")
 
 
-@router.get("/graph", response_class=Response,
-            responses={**html_too("The interactive page."), **errors(400, 404)})
-def network_page(request: Request, theme: str | None = ThemeQuery,
-                 state: str | None = StateQuery) -> HTMLResponse:
+def _graph(request: Request, theme: str | None, state: str | None, year_from: int | None,
+           year_to: int | None, kind: list[str], actor: str | None) -> tuple[nx.Graph, Filters]:
+    store = request.app.state.store
+    filters = checked_filters(store, theme=theme, state=state, year_from=year_from,
+                              year_to=year_to, kinds=kind)
+    graph = partnership_graph(store, filters, actor=actor or None)
+    if actor and graph.number_of_nodes() == 0:
+        raise NotFoundError(f"no actor {actor!r} takes part in an activity with these filters")
+    return graph, filters
+
+
+def _query(request: Request) -> str:
+    return urlencode([(k, v) for k, v in request.query_params.multi_items() if v])
+
+
+@router.get("/graph", response_class=HTMLResponse)
+def network_page(request: Request, theme: str | None = ThemeQuery, state: str | None = StateQuery,
+                 year_from: int | None = FromQuery, year_to: int | None = ToQuery,
+                 kind: list[str] = KindQuery, actor: str | None = ActorQuery) -> HTMLResponse:
     """Interactive page of who works with whom."""
-    check_codes(request.app.state.store, {"theme": theme, "state": state})
-    graph = partnership_graph(request.app.state.store, theme=theme, state=state)
-    title = "Who works with whom" + (f" - {theme}" if theme else "") + (
-        f" - {state.upper()}" if state else "")
-    return HTMLResponse(to_html(graph, title=title))
+    graph, filters = _graph(request, theme, state, year_from, year_to, kind, actor)
+    title = f"{actor} and its partners" if actor else "Who works with whom"
+    query = _query(request)
+    suffix = f"?{query}" if query else ""
+    downloads = {"GEXF (Gephi)": f"/graph.gexf{suffix}", "GraphML": f"/graph.graphml{suffix}",
+                 "JSON": f"/graph.json{suffix}"}
+    selected = {"theme": filters.theme, "state": filters.state, "year_from": filters.year_from,
+                "year_to": filters.year_to, "kinds": sorted(filters.kinds)}
+    content = body(graph, title=title, link=lambda iri: page_path(iri) or iri, focus=actor,
+                   selected=selected, downloads=downloads, query=query)
+    return render(request, "network.html", {"title": title, "body": content})
 
 
-@router.get("/graph.json", responses=errors(400, 404))
-def network_json(request: Request, theme: str | None = ThemeQuery,
-                 state: str | None = StateQuery) -> JSONResponse:
-    """The partnership network as node-link JSON with each actor's metrics."""
-    check_codes(request.app.state.store, {"theme": theme, "state": state})
-    graph = partnership_graph(request.app.state.store, theme=theme, state=state)
+@router.get("/graph.json")
+def network_json(request: Request, theme: str | None = ThemeQuery, state: str | None = StateQuery,
+                 year_from: int | None = FromQuery, year_to: int | None = ToQuery,
+                 kind: list[str] = KindQuery, actor: str | None = ActorQuery) -> JSONResponse:
+    """The partnership network as node-link JSON: every attribute, activities with quotes."""
+    graph, _ = _graph(request, theme, state, year_from, year_to, kind, actor)
     return JSONResponse(to_json(graph))
+
+
+@router.get("/graph.gexf")
+def network_gexf(request: Request, theme: str | None = ThemeQuery, state: str | None = StateQuery,
+                 year_from: int | None = FromQuery, year_to: int | None = ToQuery,
+                 kind: list[str] = KindQuery, actor: str | None = ActorQuery) -> Response:
+    """The partnership network as GEXF 1.2, for Gephi."""
+    graph, _ = _graph(request, theme, state, year_from, year_to, kind, actor)
+    return Response(to_gexf(graph), media_type="application/gexf+xml", headers={
+        "Content-Disposition": 'attachment; filename="partnerships.gexf"'})
+
+
+@router.get("/graph.graphml")
+def network_graphml(request: Request, theme: str | None = ThemeQuery,
+                    state: str | None = StateQuery, year_from: int | None = FromQuery,
+                    year_to: int | None = ToQuery, kind: list[str] = KindQuery,
+                    actor: str | None = ActorQuery) -> Response:
+    """The partnership network as GraphML, for Cytoscape, yEd or Gephi."""
+    graph, _ = _graph(request, theme, state, year_from, year_to, kind, actor)
+    return Response(to_graphml(graph), media_type="application/graphml+xml", headers={
+        "Content-Disposition": 'attachment; filename="partnerships.graphml"'})
+
+
+@router.get("/graph/stats")
+def network_stats(request: Request, theme: str | None = ThemeQuery,
+                  state: str | None = StateQuery, year_from: int | None = FromQuery,
+                  year_to: int | None = ToQuery, kind: list[str] = KindQuery,
+                  actor: str | None = ActorQuery) -> JSONResponse:
+    """Figures of the network: size, communities, brokers, and each actor's metrics."""
+    graph, _ = _graph(request, theme, state, year_from, year_to, kind, actor)
+    return JSONResponse(json.loads(json.dumps(stats_json(graph))))
