@@ -29,6 +29,7 @@ from mandategraph.errors import (
     MandategraphError,
     StoreError,
 )
+from mandategraph.graph.remote_store import is_remote
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
 from mandategraph.graph.store import MEMORY, Store, is_engine_fault, store_fault
 
@@ -116,7 +117,10 @@ def main(
         typer.Option(
             "--store",
             envvar="MANDATEGRAPH_STORE",
-            help="Store directory, or 'memory'. Default: the MANDATEGRAPH_STORE setting.",
+            help=(
+                "Store directory, 'memory', or a SPARQL server's http(s):// URL. "
+                "Default: the MANDATEGRAPH_STORE setting."
+            ),
         ),
     ] = None,
 ) -> None:
@@ -127,7 +131,7 @@ def main(
 def open_store(*, write: bool) -> Store:
     """Open the configured store, read-only for commands that only read."""
     location = state.store_location or get_settings().store
-    if location != MEMORY and not write:
+    if location != MEMORY and not write and not is_remote(location):
         if not Path(location).is_dir():
             raise StoreError(f"no store at {location}: run 'mandategraph build' first")
         return Store.open(location, read_only=True)
@@ -347,6 +351,14 @@ def run_user_query(sparql: str, fmt: QueryFormat) -> None:
 
     check_shape(sparql, max_bytes=get_settings().max_query_bytes)
     with open_store(write=False) as store:
+        if store.remote:
+            # the server runs it: a thread without network could not reach it, so the
+            # safety rules are read from the text instead (issue 16)
+            from mandategraph.graph.sparql.remote_executor import check_remote_text
+
+            check_remote_text(sparql, allowlist=get_settings().service_allowlist)
+            print_results(store.query(sparql), fmt, noun="rows")
+            return
 
         def run() -> None:
             try:

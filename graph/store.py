@@ -169,6 +169,9 @@ class Store:
     Use :meth:`open`; close with :meth:`close` or a ``with`` block.
     """
 
+    #: whether the data lives on a SPARQL server (:mod:`mandategraph.graph.remote_store`)
+    remote = False
+
     def __init__(self, inner: ox.Store, *, location: str, read_only: bool = False) -> None:
         self.location = location
         self.read_only = read_only
@@ -185,7 +188,9 @@ class Store:
         """Open (creating if needed) the store at ``location``.
 
         Args:
-            location: ``"memory"`` for a throw-away in-memory store, else a directory.
+            location: ``"memory"`` for a throw-away in-memory store, an ``http(s)://``
+                URL for a SPARQL server (a
+                :class:`~mandategraph.graph.remote_store.RemoteStore`), else a directory.
             read_only: open an existing on-disk store without taking the write lock,
                 so several processes can query beside one writer.
 
@@ -195,6 +200,12 @@ class Store:
         """
         if str(location) == MEMORY:
             return cls(ox.Store(), location=MEMORY)
+        from mandategraph.graph.remote_store import RemoteStore, check_location, is_remote
+
+        # a URL is a SPARQL server, never a folder named "http:" (issue 16)
+        check_location(location)
+        if is_remote(location):
+            return RemoteStore.open(location, read_only=read_only)
         path = Path(location).expanduser()
         if read_only and not path.is_dir():
             raise StoreError(f"no store at {path}: run 'mandategraph build' first")
@@ -454,11 +465,7 @@ class Store:
         )
         counts: dict[str, int] = {}
         with self._faults(doing="read"):
-            rows = self._inner.query(
-                f"SELECT * WHERE {{ {selects} }}",
-                prefixes=PREFIXES,
-                use_default_graph_as_union=True,
-            )
+            rows = self.query(f"SELECT * WHERE {{ {selects} }}")  # the union, our prefixes
             for row in rows:  # type: ignore[union-attr]
                 for key in classes:
                     value = row[key]
