@@ -19,6 +19,7 @@ from mandategraph.api.network import router as network_router
 from mandategraph.api.responses import error_response
 from mandategraph.api.settings import Settings, get_settings
 from mandategraph.errors import MandategraphError
+from mandategraph.graph.backends import open_store
 from mandategraph.graph.sparql.workers import store_signature
 from mandategraph.graph.store import MEMORY, Store, is_engine_fault, store_fault
 
@@ -27,7 +28,7 @@ def open_app_store(settings: Settings) -> Store:
     """The store the app reads: read-only on disk, so a build can run beside it."""
     if settings.store == MEMORY:
         return Store.open(MEMORY)
-    return Store.open(settings.store, read_only=True)
+    return open_store(settings.store, read_only=True)
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:

@@ -29,8 +29,9 @@ from mandategraph.errors import (
     MandategraphError,
     StoreError,
 )
-from mandategraph.graph.remote_store import is_remote
+from mandategraph.graph.backends import open_store as open_store_at
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
+from mandategraph.graph.sparql_client import is_remote
 from mandategraph.graph.store import MEMORY, Store, is_engine_fault, store_fault
 
 app = typer.Typer(
@@ -134,8 +135,8 @@ def open_store(*, write: bool) -> Store:
     if location != MEMORY and not write and not is_remote(location):
         if not Path(location).is_dir():
             raise StoreError(f"no store at {location}: run 'mandategraph build' first")
-        return Store.open(location, read_only=True)
-    return Store.open(location)
+        return open_store_at(location, read_only=True)
+    return open_store_at(location)
 
 
 # -- build and ingest ------------------------------------------------------------------
@@ -570,7 +571,7 @@ def serve(
     if location != MEMORY:
         # open it once here: a damaged or missing store is one line and exit 7, not a
         # traceback from the server's startup
-        with Store.open(location, read_only=True) as store:
+        with open_store_at(location, read_only=True) as store:
             store.query("ASK { ?s ?p ?o }")
             warn_if_stale(store)
     os.environ["MANDATEGRAPH_STORE"] = location

@@ -1,7 +1,8 @@
 """The store on a SPARQL server: the interface of :class:`~mandategraph.graph.store.Store`
 over SPARQL 1.1 Query, Update and the Graph Store Protocol.
 
-``Store.open("http://host:port/...")`` (``--store`` or ``MANDATEGRAPH_STORE``) returns a
+``open_store("http://host:port/...")`` of :mod:`mandategraph.graph.backends` (``--store`` or
+``MANDATEGRAPH_STORE``) returns a
 :class:`RemoteStore`. The server is recognised by the ``Server`` header of its answer:
 
 * **Oxigraph server** (``oxigraph serve``): ``/query``, ``/update``, ``/store``; the union
@@ -30,36 +31,22 @@ for the embedded store.
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
-import httpx
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from mandategraph.errors import (
-    BadParameterError,
-    QuerySyntaxError,
-    QueryTimeoutError,
-    StoreError,
-    UnknownFormatError,
-)
+from mandategraph.errors import UnknownFormatError
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
-from mandategraph.graph.sparql.text import names_dataset, syntax_error, with_values
+from mandategraph.graph.sparql.text import names_dataset, with_values
+from mandategraph.graph.sparql_client import DEFAULT_TIMEOUT, SparqlClient, connect, query_form
 from mandategraph.graph.store import MEMORY, GraphCount, Store, _to_ox
 from mandategraph.ontology.namespaces import GRAPH, PREFIXES
-
-#: Where a store location is a server: ``http://`` or ``https://``.
-_REMOTE = re.compile(r"^https?://", re.IGNORECASE)
-#: Any other URL scheme is refused, not taken for a folder name.
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(//|$)")
 
 #: The graph of mandategraph's own bookkeeping on a server (outside the project's graphs).
 META_GRAPH = "urn:mandategraph:meta"
@@ -71,74 +58,10 @@ STAGING_PREFIX = "urn:mandategraph:staging:"
 PROJECT_PREFIX = str(GRAPH)
 #: The update that marks ``graph/inferred`` stale.
 STALE_UPDATE = f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_STALE}> true }} }}"
-
-_RESULTS_JSON = "application/sparql-results+json"
-_NTRIPLES = "application/n-triples"
-#: How long a store call waits for the server when no timeout is given (seconds).
-DEFAULT_TIMEOUT = 60.0
 #: How long the list of the project's graphs is reused (servers whose union is explicit).
 GRAPH_LIST_SECONDS = 1.0
-_DECLARED = re.compile(r"(?im)^\s*PREFIX\s+([\w.-]*):")
-
-
-def is_remote(location: str | Path) -> bool:
-    """Whether a store location names a SPARQL server (``http://`` or ``https://``)."""
-    return bool(_REMOTE.match(str(location)))
-
-
-def check_location(location: str | Path) -> None:
-    """Refuse a location that is a URL of a scheme no store speaks (``ftp://``, ``http:``).
-
-    Raises:
-        StoreError: ``location`` looks like a URL and is not ``http(s)://host...``.
-    """
-    text = str(location)
-    if is_remote(text):
-        if not urlsplit(text).hostname:
-            raise StoreError(f"the store URL {text!r} has no host")
-        return
-    if _URL.match(text) and not re.match(r"^[A-Za-z]:[\\/]", text):
-        raise StoreError(
-            f"the store location {text!r} is a URL, but only http:// and https:// servers "
-            "are supported (or give a directory, or 'memory')"
-        )
-
-
-@dataclass(frozen=True)
-class Server:
-    """How to talk to one kind of SPARQL server."""
-
-    kind: str  # "oxigraph", "virtuoso" or "sparql"
-    query: str
-    update: str
-    graph_store: str | None
-    #: the Graph Store Protocol's graph parameter
-    graph_param: str = "graph"
-    #: the server makes the union itself when asked with ``union-default-graph``
-    union_param: bool = False
-    #: the name of a per-request timeout parameter in milliseconds
-    timeout_param: str | None = None
-
-
-def _public(url: str) -> str:
-    """The URL without its user and password (for messages)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
-
-
-def _prologue(text: str) -> str:
-    """``PREFIX`` lines for the project's prefixes a text uses and does not declare, on
-    one line, so a server's line numbers are off by one at most."""
-    declared = {m.lower() for m in _DECLARED.findall(text)}
-    missing = [
-        f"PREFIX {p}: <{ns}>"
-        for p, ns in PREFIXES.items()
-        if p.lower() not in declared and f"{p}:" in text
-    ]
-    return (" ".join(missing) + "\n" + text) if missing else text
+#: How long a whole-graph transfer may take (seconds).
+TRANSFER_SECONDS = 600.0
 
 
 def _ox_to_rdflib(term: Any) -> Node:
@@ -201,137 +124,37 @@ class RemoteStore(Store):
     remote = True
 
     def __init__(
-        self,
-        url: str,
-        server: Server,
-        client: httpx.Client,
-        *,
-        read_only: bool = False,
-        timeout: float = DEFAULT_TIMEOUT,
+        self, client: SparqlClient, *, read_only: bool = False, timeout: float = DEFAULT_TIMEOUT
     ) -> None:
-        self.location = _public(url)
-        self.url = url
+        self.location = client.location
         self.read_only = read_only
-        self.server = server
+        self.server = client.server
+        self.client = client
         self.timeout = timeout
-        self._client = client
         self._inner = None  # type: ignore[assignment]
         self._stale_in_memory = False
         self.dataset = None  # type: ignore[assignment]
         self._graphs: tuple[float, list[str]] = (0.0, [])
 
-    # -- opening ---------------------------------------------------------------------
-
     @classmethod
     def open(cls, location: str | Path = MEMORY, *, read_only: bool = False) -> RemoteStore:
-        """Connect to the server at ``location`` and recognise what it is.
+        """Connect to the server at ``location`` (an ``http(s)://`` URL).
 
         Raises:
             StoreError: the server cannot be reached or does not answer SPARQL.
         """
-        url = str(location)
-        check_location(url)
-        parts = urlsplit(url)
-        auth: httpx.Auth | None = None
-        if parts.username:
-            auth = httpx.DigestAuth(unquote(parts.username), unquote(parts.password or ""))
-        netloc = parts.hostname or ""
-        if parts.port:
-            netloc = f"{netloc}:{parts.port}"
-        origin = urlunsplit((parts.scheme, netloc, "", "", ""))
-        given = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
-        client = httpx.Client(timeout=DEFAULT_TIMEOUT, follow_redirects=False)
-        try:
-            probe = client.get(given, headers={"Accept": "*/*"})
-        except httpx.HTTPError as exc:
-            client.close()
-            raise StoreError(f"cannot reach the SPARQL server at {_public(url)}: {exc}") from exc
-        software = probe.headers.get("server", "").lower()
-        plain = parts.path in ("", "/")
-        if software.startswith("oxigraph") and plain:
-            server = Server("oxigraph", f"{origin}/query", f"{origin}/update", f"{origin}/store",
-                            union_param=True)
-        elif software.startswith("virtuoso") and (plain or parts.path.rstrip("/") == "/sparql"):
-            server = Server("virtuoso", f"{origin}/sparql", f"{origin}/sparql-auth",
-                            f"{origin}/sparql-graph-crud-auth", timeout_param="timeout")
-        else:
-            server = Server("sparql", given, given, None)
-        if auth is not None:
-            client.auth = auth if server.kind == "virtuoso" else httpx.BasicAuth(
-                unquote(parts.username or ""), unquote(parts.password or ""))
-        store = cls(url, server, client, read_only=read_only)
-        try:
-            store.select_raw("ASK { }", dataset=False)
-        except StoreError:
-            client.close()
-            raise
-        return store
+        return cls(connect(str(location)), read_only=read_only)
 
     def close(self) -> None:
         """Release the HTTP connections."""
-        self._client.close()
+        self.client.close()
 
     @property
     def oxigraph(self) -> Any:
         """Pattern look-ups over SPARQL (:class:`RemoteQuads`), for the pages."""
         return RemoteQuads(self)
 
-    # -- HTTP ----------------------------------------------------------------------------
-
-    def _send(self, method: str, url: str, *, timeout: float | None = None,
-              **kwargs: Any) -> httpx.Response:
-        limit = self.timeout if timeout is None else timeout
-        try:
-            # the client waits a little longer than the server is asked to
-            return self._client.request(method, url, timeout=limit + 5.0, **kwargs)
-        except httpx.TimeoutException as exc:
-            raise QueryTimeoutError(
-                f"the SPARQL server did not answer within {limit:g} s"
-            ) from exc
-        except httpx.HTTPError as exc:
-            raise StoreError(
-                f"cannot reach the SPARQL server at {self.location}: {exc}"
-            ) from exc
-
-    def _check(self, response: httpx.Response, text: str | None, *, doing: str) -> None:
-        if response.status_code < 300:
-            if response.headers.get("x-sql-state", "").upper() == "S1TAT":
-                raise QueryTimeoutError(
-                    "the SPARQL server stopped the query at its timeout (partial results "
-                    "are not returned)"
-                )
-            return
-        message = " ".join(response.text.split())[:300]
-        if response.status_code in (400, 406) and text is not None:
-            raise self._syntax(text, message)
-        if response.status_code in (401, 403):
-            raise StoreError(
-                f"the SPARQL server at {self.location} refused to {doing} "
-                f"(HTTP {response.status_code}): give a user and password in the URL"
-            )
-        if response.status_code in (408, 504) or "timeout" in message.lower():
-            raise QueryTimeoutError(f"the SPARQL server stopped the request: {message}")
-        raise StoreError(
-            f"the SPARQL server at {self.location} could not {doing} "
-            f"(HTTP {response.status_code}): {message}"
-        )
-
-    @staticmethod
-    def _syntax(text: str, message: str) -> QuerySyntaxError | BadParameterError:
-        """A server's refusal as a syntax error, with line and column from Oxigraph's
-        parser when it refuses the text too."""
-        try:
-            empty = ox.Store()
-            if re.search(r"(?i)\b(INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD|WITH)\b",
-                         text) and not re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", text):
-                empty.update(text, prefixes=PREFIXES)
-            else:
-                empty.query(text, prefixes=PREFIXES)
-        except SyntaxError as exc:
-            return syntax_error(exc, text)
-        except Exception:  # evaluated on an empty store: not a syntax fault
-            pass
-        return QuerySyntaxError(f"the SPARQL server refused the query: {message}")
+    # -- requests ------------------------------------------------------------------------
 
     def _dataset(self, text: str) -> list[tuple[str, str]]:
         """The request parameters that make the union of the project's graphs the
@@ -348,28 +171,10 @@ class RemoteStore(Store):
             ("named-graph-uri", g) for g in graphs
         ]
 
-    def _query_request(
-        self,
-        text: str,
-        *,
-        accept: str,
-        dataset: bool | list[tuple[str, str]] = True,
-        timeout: float | None = None,
-    ) -> httpx.Response:
-        params: list[tuple[str, str]] = [("query", _prologue(text))]
+    def _params(self, text: str, dataset: bool | list[tuple[str, str]]) -> list[tuple[str, str]]:
         if isinstance(dataset, list):
-            params += dataset
-        elif dataset:
-            params += self._dataset(text)
-        limit = self.timeout if timeout is None else timeout
-        if self.server.timeout_param:
-            params.append((self.server.timeout_param, str(max(1, int(limit * 1000)))))
-        response = self._send(
-            "POST", self.server.query, timeout=limit, content=urlencode(params),
-            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
-        )
-        self._check(response, text, doing="run a query")
-        return response
+            return dataset
+        return self._dataset(text) if dataset else []
 
     def select_raw(
         self,
@@ -378,16 +183,10 @@ class RemoteStore(Store):
         dataset: bool | list[tuple[str, str]] = True,
         timeout: float | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean:
-        """Run a SELECT or ASK on the server; results as pyoxigraph objects."""
-        response = self._query_request(text, accept=_RESULTS_JSON, dataset=dataset,
-                                       timeout=timeout)
-        try:
-            return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-        except (SyntaxError, ValueError) as exc:
-            raise StoreError(
-                f"the SPARQL server at {self.location} answered results that do not parse: "
-                f"{exc}"
-            ) from exc
+        """Run a SELECT or ASK on the server (``dataset``: the union of the project's
+        graphs, none, or explicit protocol parameters); pyoxigraph results."""
+        return self.client.select(text, params=self._params(text, dataset),
+                                  timeout=self.timeout if timeout is None else timeout)
 
     def construct_raw(
         self,
@@ -396,37 +195,17 @@ class RemoteStore(Store):
         dataset: bool | list[tuple[str, str]] = True,
         timeout: float | None = None,
     ) -> ox.QueryTriples:
-        """Run a CONSTRUCT or DESCRIBE on the server; triples as pyoxigraph's own."""
-        response = self._query_request(text, accept=f"{_NTRIPLES}, text/plain;q=0.5",
-                                       dataset=dataset, timeout=timeout)
-        scratch = ox.Store()
-        try:
-            scratch.load(response.content, format=ox.RdfFormat.N_TRIPLES)
-        except (SyntaxError, ValueError) as exc:
-            raise StoreError(
-                f"the SPARQL server at {self.location} answered triples that do not parse: "
-                f"{exc}"
-            ) from exc
-        # a store's CONSTRUCT gives the QueryTriples every serializer downstream takes
-        return scratch.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")  # type: ignore[return-value]
+        """Run a CONSTRUCT or DESCRIBE on the server; pyoxigraph's ``QueryTriples``."""
+        return self.client.construct(text, params=self._params(text, dataset),
+                                     timeout=self.timeout if timeout is None else timeout)
 
     def update_raw(self, text: str, *, timeout: float | None = None) -> None:
         """Run a SPARQL Update on the server (no generation change)."""
-        response = self._send(
-            "POST", self.server.update, timeout=timeout,
-            content=_prologue(text).encode("utf-8"),
-            headers={"Content-Type": "application/sparql-update"},
-        )
-        self._check(response, text, doing="run an update")
+        self.client.update(text, timeout=self.timeout if timeout is None else timeout)
 
     def _put_graph(self, name: str, body: bytes, *, method: str = "PUT") -> None:
-        assert self.server.graph_store is not None
-        response = self._send(
-            method, self.server.graph_store, params={self.server.graph_param: name},
-            content=body, headers={"Content-Type": _NTRIPLES},
-            timeout=max(self.timeout, 600.0),
-        )
-        self._check(response, None, doing=f"write graph <{name}>")
+        self.client.put_graph(name, body, method=method,
+                              timeout=max(self.timeout, TRANSFER_SECONDS))
 
     # -- the project's graphs -----------------------------------------------------------
 
@@ -607,7 +386,7 @@ class RemoteStore(Store):
         rows = self.select_raw(
             "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } "
             f"FILTER(STRSTARTS(STR(?g), \"{PROJECT_PREFIX}\")) }}",
-            dataset=False, timeout=max(self.timeout, 600.0),
+            dataset=False, timeout=max(self.timeout, TRANSFER_SECONDS),
         )
         copy.extend(ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)  # type: ignore[arg-type, index, union-attr]
         return Store(copy, location=MEMORY)
@@ -623,10 +402,10 @@ class RemoteStore(Store):
         """All triples of one named graph (or of the union), as rdflib terms."""
         if graph is not None:
             text = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-            rows = self.select_raw(text, dataset=False, timeout=max(self.timeout, 600.0))
+            rows = self.select_raw(text, dataset=False, timeout=max(self.timeout, TRANSFER_SECONDS))
         else:
             rows = self.select_raw("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }",
-                                   timeout=max(self.timeout, 600.0))
+                                   timeout=max(self.timeout, TRANSFER_SECONDS))
         for row in rows:  # type: ignore[union-attr]
             yield (_ox_to_rdflib(row["s"]), _ox_to_rdflib(row["p"]), _ox_to_rdflib(row["o"]))
 
@@ -638,14 +417,3 @@ class RemoteStore(Store):
         for triple in self.triples(name):
             copy.add(triple)
         return copy
-
-
-def query_form(text: str) -> str | None:
-    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the first form keyword outside
-    strings, IRIs and comments (``None`` when there is none)."""
-    from mandategraph.graph.sparql.text import tokens
-
-    for token in tokens(text):
-        if token.keyword in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            return token.keyword
-    return None

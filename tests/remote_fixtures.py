@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from mandategraph.graph.backends import open_store
 from mandategraph.graph.remote_store import META_GRAPH, STAGING_PREFIX, RemoteStore
 from mandategraph.graph.store import Store
 from tests.remote_servers import (
@@ -76,7 +77,7 @@ def open_backend(backend: str) -> Iterator[Callable[..., Store]]:
     opened: list[Store] = []
 
     def open_(*, read_only: bool = False) -> Store:
-        store = Store.open(backend, read_only=read_only)
+        store = open_store(backend, read_only=read_only)
         opened.append(store)
         return store
 

@@ -157,16 +157,11 @@ class Executor:
         """The executor fitting an open :class:`~mandategraph.graph.store.Store`.
 
         A ``memory`` store runs queries in-process; an on-disk store gets worker
-        processes; a SPARQL server gets a
-        :class:`~mandategraph.graph.sparql.remote_executor.RemoteExecutor`. Updates go
-        to ``store`` itself when it is writable, else to a writer process opened on
-        first update. ``options`` are those of the constructor
+        processes (a SPARQL server: :func:`mandategraph.graph.backends.executor_for`).
+        Updates go to ``store`` itself when it is writable, else to a writer process
+        opened on first update. ``options`` are those of the constructor
         (``workers``, ``timeout``, ``max_rows``, ``serve_from_memory``, ...).
         """
-        if store.remote:
-            from mandategraph.graph.sparql.remote_executor import RemoteExecutor
-
-            return RemoteExecutor(store, **options)  # type: ignore[arg-type]
         local = store.oxigraph if store.location == MEMORY else None
         writer = store.oxigraph if not store.read_only else None
         return cls(store.location, local_store=local, local_writer=writer, **options)
