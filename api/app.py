@@ -100,13 +100,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         current = request.app.state.store
         current.query("ASK { ?s ?p ?o }")
         inferred = current.inferred_state()
+        # a server's URL is shown without its user and password
+        shown = current.location if current.remote else settings.store
         if inferred == "stale":
             return {
-                "status": "degraded", "store": settings.store, "inferred": inferred,
+                "status": "degraded", "store": shown, "inferred": inferred,
                 "detail": "the inferred graph predates the last write (an interrupted or "
                 "unreasoned build or ingest): run 'mandategraph build' to repair it",
             }
-        return {"status": "ok", "store": settings.store, "inferred": inferred}
+        return {"status": "ok", "store": shown, "inferred": inferred}
 
     @app.get("/stats")
     def stats(request: Request) -> dict[str, object]:

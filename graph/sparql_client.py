@@ -34,6 +34,7 @@ _REMOTE = re.compile(r"^https?://", re.IGNORECASE)
 #: Any other URL scheme is refused, not taken for a folder name.
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(//|$)")
 _DECLARED = re.compile(r"(?im)^\s*PREFIX\s+([\w.-]*):")
+_LEADING_BASE = re.compile(r"\s*BASE\s*<[^<>\s]*>", re.IGNORECASE)
 
 RESULTS_JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
@@ -84,13 +85,17 @@ def prologue(text: str) -> str:
         for p, ns in PREFIXES.items()
         if p.lower() not in declared and f"{p}:" in text
     ]
-    return (" ".join(missing) + "\n" + text) if missing else text
+    if not missing:
+        return text
+    # after a leading BASE: Virtuoso takes BASE only before the PREFIX lines
+    base = _LEADING_BASE.match(text)
+    cut = base.end() if base else 0
+    return text[:cut] + " " + " ".join(missing) + "\n" + text[cut:]
 
 
-def plain_bnodes(content: bytes) -> bytes:
-    """SPARQL JSON results with blank node labels pyoxigraph accepts (Virtuoso writes
-    ``nodeID://b10001``); one label per node within the answer."""
-    data = json.loads(content)
+def plain_bnodes(data: dict[str, Any]) -> bytes:
+    """SPARQL JSON results (parsed) with blank node labels pyoxigraph accepts (Virtuoso
+    writes ``nodeID://b10001``); one label per node within the answer."""
     labels: dict[str, str] = {}
     for row in data.get("results", {}).get("bindings", []):
         for cell in row.values():
@@ -185,6 +190,11 @@ class SparqlClient:
                 f"the SPARQL server at {self.location} refused to {doing} "
                 f"(HTTP {response.status_code}): give a user and password in the URL"
             )
+        if "estimated execution time" in message.lower():  # Virtuoso's cost estimate
+            raise QueryTimeoutError(
+                f"the SPARQL server refused the query: it estimates it would run past its "
+                f"timeout ({message})"
+            )
         if response.status_code in (408, 504) or "timeout" in message.lower():
             raise QueryTimeoutError(f"the SPARQL server stopped the request: {message}")
         raise StoreError(
@@ -211,15 +221,28 @@ class SparqlClient:
     ) -> ox.QuerySolutions | ox.QueryBoolean:
         """A SELECT or ASK; results as pyoxigraph objects."""
         content = self.query(text, accept=RESULTS_JSON, params=params, timeout=timeout)
-        if b'"bnode"' in content:
-            content = plain_bnodes(content)
         try:
-            return ox.parse_query_results(content, format=ox.QueryResultsFormat.JSON)
-        except (SyntaxError, ValueError) as exc:
-            raise StoreError(
-                f"the SPARQL server at {self.location} answered results that do not parse: "
-                f"{exc}"
-            ) from exc
+            # parsed whole here: pyoxigraph's parser is lazy, and an answer cut short
+            # must fail now, not half-way through a page
+            data = json.loads(content)
+        except ValueError as exc:
+            raise self._broken(content, "results", exc) from exc
+        if b'"bnode"' in content:
+            content = plain_bnodes(data)
+        return ox.parse_query_results(content, format=ox.QueryResultsFormat.JSON)
+
+    def _broken(self, content: bytes, what: str, exc: Exception) -> QueryTimeoutError | StoreError:
+        """What an answer that does not parse means: the Oxigraph server ends an answer
+        it stopped at its ``--timeout-s`` with "The SPARQL operation has been cancelled"
+        (status 200, the results cut); anything else is a broken server."""
+        if b"has been cancelled" in content[-200:]:
+            return QueryTimeoutError(
+                "the SPARQL server stopped the query at its timeout (its partial results "
+                "are not returned)"
+            )
+        return StoreError(
+            f"the SPARQL server at {self.location} answered {what} that do not parse: {exc}"
+        )
 
     def construct(
         self, text: str, *, params: list[tuple[str, str]], timeout: float
@@ -231,10 +254,7 @@ class SparqlClient:
         try:
             scratch.load(content, format=ox.RdfFormat.N_TRIPLES)
         except (SyntaxError, ValueError) as exc:
-            raise StoreError(
-                f"the SPARQL server at {self.location} answered triples that do not parse: "
-                f"{exc}"
-            ) from exc
+            raise self._broken(content, "triples", exc) from exc
         # a store's CONSTRUCT gives the QueryTriples every serializer downstream takes
         return scratch.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")  # type: ignore[return-value]
 

@@ -118,22 +118,36 @@ def virtuoso_ini(template: str, folder: Path, *, sql_port: int, http_port: int) 
         "Parameters": {"ServerPort": f"127.0.0.1:{sql_port}",
                        "DirsAllowed": f"., {d}, /usr/share/virtuoso-opensource-7/vad",
                        "NumberOfBuffers": "20000", "MaxDirtyBuffers": "15000",
-                       "MaxQueryMem": "512M"},
+                       "MaxQueryMem": "512M",
+                       # an ORDER BY with a LIMIT over 10,000 (the row cap's max_rows + 1)
+                       # is refused by default
+                       "MaxSortedTopRows": "1000000"},
         "HTTPServer": {"ServerPort": f"127.0.0.1:{http_port}"},
         # the packaged 10,000 would cut results silently
-        "SPARQL": {"ResultSetMaxRows": "10000000", "MaxQueryExecutionTime": "120"},
+        "SPARQL": {"ResultSetMaxRows": "10000000", "MaxQueryExecutionTime": "120",
+                   # no refusal from a cost estimate: the timeout of each request decides
+                   "MaxQueryCostEstimationTime": "0"},
     }
     section = ""
-    lines = []
+    lines: list[str] = []
+    missing = {name: dict(keys) for name, keys in changes.items()}
+
+    def close_section() -> None:
+        # keys the template does not have go at the end of their section
+        lines.extend(f"{k} = {v}" for k, v in missing.pop(section, {}).items())
+
     for line in template.splitlines():
         header = re.match(r"\s*\[(.+?)\]", line)
         if header:
+            close_section()
             section = header.group(1)
         else:
             key = re.match(r"\s*([A-Za-z_0-9]+)\s*=", line)
             if key and key.group(1) in changes.get(section, {}):
                 line = f"{key.group(1)} = {changes[section][key.group(1)]}"
+                missing.get(section, {}).pop(key.group(1), None)
         lines.append(line)
+    close_section()
     return "\n".join(lines) + "\n"
 
 
