@@ -19,6 +19,7 @@ from mandategraph.api.network import router as network_router
 from mandategraph.api.responses import error_response
 from mandategraph.api.settings import Settings, get_settings
 from mandategraph.errors import MandategraphError
+from mandategraph.graph.backends import open_store
 from mandategraph.graph.sparql.workers import store_signature
 from mandategraph.graph.store import MEMORY, Store, is_engine_fault, store_fault
 
@@ -27,7 +28,7 @@ def open_app_store(settings: Settings) -> Store:
     """The store the app reads: read-only on disk, so a build can run beside it."""
     if settings.store == MEMORY:
         return Store.open(MEMORY)
-    return Store.open(settings.store, read_only=True)
+    return open_store(settings.store, read_only=True)
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
@@ -99,13 +100,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         current = request.app.state.store
         current.query("ASK { ?s ?p ?o }")
         inferred = current.inferred_state()
+        # a server's URL is shown without its user and password
+        shown = current.location if current.remote else settings.store
         if inferred == "stale":
             return {
-                "status": "degraded", "store": settings.store, "inferred": inferred,
+                "status": "degraded", "store": shown, "inferred": inferred,
                 "detail": "the inferred graph predates the last write (an interrupted or "
                 "unreasoned build or ingest): run 'mandategraph build' to repair it",
             }
-        return {"status": "ok", "store": settings.store, "inferred": inferred}
+        return {"status": "ok", "store": shown, "inferred": inferred}
 
     @app.get("/stats")
     def stats(request: Request) -> dict[str, object]:

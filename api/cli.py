@@ -37,9 +37,10 @@ from mandategraph.api.cli_support import (
 from mandategraph.api.codes import check_codes
 from mandategraph.api.settings import get_settings
 from mandategraph.errors import BadParameterError, DocumentError, ForbiddenError
+from mandategraph.graph.backends import open_store as open_store_at
 from mandategraph.graph.curation import hide_candidates
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
-from mandategraph.graph.store import MEMORY, Store
+from mandategraph.graph.store import MEMORY
 
 #: The commands of other modules, named here so that importing this module adds them.
 MORE_COMMANDS = (cli_documents,)
@@ -63,7 +64,10 @@ def main(
         typer.Option(
             "--store",
             envvar="MANDATEGRAPH_STORE",
-            help="Store directory, or 'memory'. Default: the MANDATEGRAPH_STORE setting.",
+            help=(
+                "Store directory, 'memory', or a SPARQL server's http(s):// URL. "
+                "Default: the MANDATEGRAPH_STORE setting."
+            ),
         ),
     ] = None,
 ) -> None:
@@ -264,6 +268,14 @@ def run_user_query(sparql: str, fmt: QueryFormat) -> None:
 
     check_shape(sparql, max_bytes=get_settings().max_query_bytes)
     with open_store(write=False) as store:
+        if store.remote:
+            # the server runs it: a thread without network could not reach it, so the
+            # safety rules are read from the text instead (issue 16)
+            from mandategraph.graph.sparql.remote_executor import check_remote_text
+
+            check_remote_text(sparql, allowlist=get_settings().service_allowlist)
+            print_results(store.query(sparql), fmt, noun="row")
+            return
 
         def run() -> None:
             try:
@@ -377,7 +389,7 @@ def serve(
     if location != MEMORY:
         # open it once here: a damaged or missing store is one line and exit 7, not a
         # traceback from the server's startup
-        with Store.open(location, read_only=True) as store:
+        with open_store_at(location, read_only=True) as store:
             store.query("ASK { ?s ?p ?o }")
             warn_if_stale(store)
     os.environ["MANDATEGRAPH_STORE"] = location

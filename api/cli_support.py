@@ -22,6 +22,8 @@ from rich.table import Table as RichTable
 
 from mandategraph.api.settings import get_settings
 from mandategraph.errors import BadParameterError, MandategraphError, StoreError
+from mandategraph.graph.backends import open_store as open_store_at
+from mandategraph.graph.sparql_client import is_remote
 from mandategraph.graph.store import MEMORY, Store, is_engine_fault, store_fault
 
 app = typer.Typer(
@@ -95,11 +97,11 @@ state = State()
 def open_store(*, write: bool) -> Store:
     """Open the configured store, read-only for commands that only read."""
     location = state.store_location or get_settings().store
-    if location != MEMORY and not write:
+    if location != MEMORY and not write and not is_remote(location):
         if not Path(location).is_dir():
             raise StoreError(f"no store at {location}: run 'mandategraph build' first")
-        return Store.open(location, read_only=True)
-    return Store.open(location)
+        return open_store_at(location, read_only=True)
+    return open_store_at(location)
 
 
 def write_output(body: bytes, output: Path | None) -> None:

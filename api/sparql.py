@@ -61,6 +61,7 @@ from mandategraph.errors import (
     MandategraphError,
     UnknownFormatError,
 )
+from mandategraph.graph.backends import executor_for
 from mandategraph.graph.sparql.executor import Executor
 from mandategraph.graph.sparql.formats import (
     FORMAT_NAMES,
@@ -100,7 +101,7 @@ def add_cors(app: FastAPI, settings: Settings) -> None:
 
 async def start_executor(app: FastAPI, store: Store, settings: Settings) -> None:
     """Start the query workers for ``store`` as ``app.state.executor``."""
-    executor = Executor.for_store(
+    executor = executor_for(
         store,
         workers=settings.query_workers,
         timeout=settings.query_timeout,

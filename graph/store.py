@@ -46,6 +46,7 @@ from rdflib.term import Identifier, Node
 from mandategraph.errors import StoreError, UnknownFormatError
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
 from mandategraph.graph.sparql.text import syntax_error, with_values
+from mandategraph.graph.sparql_client import check_location, is_remote, public_url
 from mandategraph.ontology.namespaces import GRAPH, INFERRED_GRAPH, PREFIXES
 
 MEMORY = "memory"
@@ -169,6 +170,9 @@ class Store:
     Use :meth:`open`; close with :meth:`close` or a ``with`` block.
     """
 
+    #: whether the data lives on a SPARQL server (:mod:`mandategraph.graph.remote_store`)
+    remote = False
+
     def __init__(self, inner: ox.Store, *, location: str, read_only: bool = False) -> None:
         self.location = location
         self.read_only = read_only
@@ -185,16 +189,25 @@ class Store:
         """Open (creating if needed) the store at ``location``.
 
         Args:
-            location: ``"memory"`` for a throw-away in-memory store, else a directory.
+            location: ``"memory"`` for a throw-away in-memory store, else a directory
+                (a SPARQL server's URL: :func:`mandategraph.graph.backends.open_store`).
             read_only: open an existing on-disk store without taking the write lock,
                 so several processes can query beside one writer.
 
         Raises:
             StoreError: the directory cannot be created or written, is locked by
-                another process, or (read-only) does not hold a store.
+                another process, or (read-only) does not hold a store; the location is
+                a URL.
         """
         if str(location) == MEMORY:
             return cls(ox.Store(), location=MEMORY)
+        # a URL is a SPARQL server, never a folder named "http:" (issue 16)
+        check_location(location)
+        if is_remote(location):
+            raise StoreError(
+                f"{public_url(str(location))} is a SPARQL server: open it with "
+                "mandategraph.graph.backends.open_store"
+            )
         path = Path(location).expanduser()
         if read_only and not path.is_dir():
             raise StoreError(f"no store at {path}: run 'mandategraph build' first")
@@ -454,11 +467,7 @@ class Store:
         )
         counts: dict[str, int] = {}
         with self._faults(doing="read"):
-            rows = self._inner.query(
-                f"SELECT * WHERE {{ {selects} }}",
-                prefixes=PREFIXES,
-                use_default_graph_as_union=True,
-            )
+            rows = self.query(f"SELECT * WHERE {{ {selects} }}")  # the union, our prefixes
             for row in rows:  # type: ignore[union-attr]
                 for key in classes:
                     value = row[key]

@@ -29,6 +29,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from mandategraph.errors import BadParameterError
+from mandategraph.graph.backends import open_store as open_backend
 from mandategraph.graph.ingest import IngestResult
 from mandategraph.graph.ingest import ingest as _ingest_file
 from mandategraph.graph.store import MEMORY, Store
@@ -40,7 +41,8 @@ Row = dict[str, Any]
 
 
 def open_store(location: str | Path = "var/store", *, read_only: bool = True) -> Store:
-    """Open a store: ``"memory"`` for a throw-away one, else a directory.
+    """Open a store: ``"memory"`` for a throw-away one, a SPARQL server's ``http(s)://``
+    URL, else a directory.
 
     Read-only by default, so a notebook can read beside a running server or build.
 
@@ -49,7 +51,7 @@ def open_store(location: str | Path = "var/store", *, read_only: bool = True) ->
     """
     if str(location) == MEMORY:
         return Store.open(MEMORY)
-    return Store.open(location, read_only=read_only)
+    return open_backend(location, read_only=read_only)
 
 
 def _value(term: Any) -> Any:

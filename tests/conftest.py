@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 from mandategraph.api.settings import PROJECT_ROOT
 from mandategraph.graph.store import Store
 
+#: the store backends (embedded, Oxigraph server, Virtuoso): ``backend``, ``open_backend``
+pytest_plugins = ["tests.remote_fixtures"]
+
 CORPUS = PROJECT_ROOT / "corpus"
 SHARED = PROJECT_ROOT.parent / "shared"
 

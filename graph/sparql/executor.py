@@ -157,8 +157,9 @@ class Executor:
         """The executor fitting an open :class:`~mandategraph.graph.store.Store`.
 
         A ``memory`` store runs queries in-process; an on-disk store gets worker
-        processes. Updates go to ``store`` itself when it is writable, else to a writer
-        process opened on first update. ``options`` are those of the constructor
+        processes (a SPARQL server: :func:`mandategraph.graph.backends.executor_for`).
+        Updates go to ``store`` itself when it is writable, else to a writer process
+        opened on first update. ``options`` are those of the constructor
         (``workers``, ``timeout``, ``max_rows``, ``serve_from_memory``, ...).
         """
         local = store.oxigraph if store.location == MEMORY else None

@@ -1,0 +1,419 @@
+"""The store on a SPARQL server: the interface of :class:`~mandategraph.graph.store.Store`
+over SPARQL 1.1 Query, Update and the Graph Store Protocol.
+
+``open_store("http://host:port/...")`` of :mod:`mandategraph.graph.backends` (``--store`` or
+``MANDATEGRAPH_STORE``) returns a
+:class:`RemoteStore`. The server is recognised by the ``Server`` header of its answer:
+
+* **Oxigraph server** (``oxigraph serve``): ``/query``, ``/update``, ``/store``; the union
+  default graph with the ``union-default-graph`` parameter; a document is replaced by one
+  update (``DROP`` + ``INSERT DATA``), which the server runs as one transaction.
+* **Virtuoso** (``virtuoso-t``): ``/sparql`` for queries, ``/sparql-auth`` for updates and
+  ``/sparql-graph-crud-auth`` for the Graph Store Protocol, both with HTTP digest auth
+  (user and password in the URL: ``http://dba:secret@host:8890/``). Its default graph holds
+  system graphs too, so queries get the project's graphs as ``default-graph-uri`` and
+  ``named-graph-uri``. It has no multi-request transactions: a document is uploaded to a
+  staging graph first, then moved over the old one (best effort: a failed upload leaves
+  the old graph, the move itself is not atomic). ``timeout`` bounds each query on the
+  server; an answer cut by it (``X-SQL-State: S1TAT``) is a timeout, never a result.
+* **Any other server**: the URL is the query and update endpoint; the union and the
+  replacement work as for Virtuoso, a document in one update.
+
+Bookkeeping lives in a graph of its own, :data:`META_GRAPH`: whether ``graph/inferred``
+is stale, and a *generation* token that every write through mandategraph changes (the
+result cache of :mod:`mandategraph.graph.sparql.remote_executor` keys on it).
+
+Results come back as pyoxigraph objects (SELECT/ASK parsed from SPARQL JSON, graphs from
+N-Triples), so everything downstream (pages, canned queries, serializers) is the same as
+for the embedded store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Identifier, Node
+
+from mandategraph.errors import UnknownFormatError
+from mandategraph.graph.sparql.formats import EXPORT_FORMATS
+from mandategraph.graph.sparql.text import names_dataset, with_values
+from mandategraph.graph.sparql_client import DEFAULT_TIMEOUT, SparqlClient, connect, query_form
+from mandategraph.graph.store import MEMORY, GraphCount, Store, _to_ox
+from mandategraph.ontology.namespaces import GRAPH, PREFIXES
+
+#: The graph of mandategraph's own bookkeeping on a server (outside the project's graphs).
+META_GRAPH = "urn:mandategraph:meta"
+_STALE = "urn:mandategraph:inferredStale"
+_GENERATION = "urn:mandategraph:generation"
+#: Prefix of the graphs a document is uploaded to before it replaces the old one.
+STAGING_PREFIX = "urn:mandategraph:staging:"
+#: The project's graphs: what the union default graph is made of.
+PROJECT_PREFIX = str(GRAPH)
+#: The update that marks ``graph/inferred`` stale.
+STALE_UPDATE = f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_STALE}> true }} }}"
+#: How long the list of the project's graphs is reused (servers whose union is explicit).
+GRAPH_LIST_SECONDS = 1.0
+#: How long a whole-graph transfer may take (seconds).
+TRANSFER_SECONDS = 600.0
+
+
+def _ox_to_rdflib(term: Any) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"cannot convert {term!r}")
+
+
+def _term_sparql(term: Any) -> str:
+    """An rdflib or pyoxigraph term as SPARQL text (IRIs and literals only)."""
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return str(term)
+    return str(_to_ox(term))
+
+
+def nt_body(triples: Iterable[tuple[Node, Node, Node]]) -> tuple[bytes, int]:
+    """N-Triples of rdflib triples, and their count."""
+    rows = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in triples]  # type: ignore[arg-type]
+    return ox.serialize(rows, format=ox.RdfFormat.N_TRIPLES) or b"", len(rows)
+
+
+class RemoteQuads:
+    """The two pattern look-ups of :class:`pyoxigraph.Store` the pages use, over SPARQL."""
+
+    def __init__(self, store: RemoteStore) -> None:
+        self._store = store
+
+    def quads_for_pattern(
+        self, subject: Any, predicate: Any, obj: Any, graph: Any = None
+    ) -> Iterator[ox.Quad]:
+        """Quads of the project's graphs matching the pattern (``None``: any)."""
+        bound = {"s": subject, "p": predicate, "o": obj, "g": graph}
+        values = " ".join(
+            f"VALUES ?{k} {{ {_term_sparql(v)} }}" for k, v in bound.items() if v is not None
+        )
+        results = self._store.select_raw(
+            f"SELECT ?s ?p ?o ?g WHERE {{ {values} GRAPH ?g {{ ?s ?p ?o }} }}"
+        )
+        for row in results:  # type: ignore[union-attr]
+            g = row["g"]
+            if g is None or not self._store.is_project_graph(g.value):
+                continue
+            yield ox.Quad(row["s"], row["p"], row["o"], g)  # type: ignore[arg-type]
+
+    def named_graphs(self) -> Iterator[ox.NamedNode]:
+        """The project's named graphs."""
+        for name in self._store.project_graphs(fresh=True):
+            yield ox.NamedNode(name)
+
+
+class RemoteStore(Store):
+    """A :class:`~mandategraph.graph.store.Store` on a SPARQL server (see the module)."""
+
+    remote = True
+
+    def __init__(
+        self, client: SparqlClient, *, read_only: bool = False, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
+        self.location = client.location
+        self.read_only = read_only
+        self.server = client.server
+        self.client = client
+        self.timeout = timeout
+        self._inner = None  # type: ignore[assignment]
+        self._stale_in_memory = False
+        self.dataset = None  # type: ignore[assignment]
+        self._graphs: tuple[float, list[str]] = (0.0, [])
+
+    @classmethod
+    def open(cls, location: str | Path = MEMORY, *, read_only: bool = False) -> RemoteStore:
+        """Connect to the server at ``location`` (an ``http(s)://`` URL).
+
+        Raises:
+            StoreError: the server cannot be reached or does not answer SPARQL.
+        """
+        return cls(connect(str(location)), read_only=read_only)
+
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self.client.close()
+
+    @property
+    def oxigraph(self) -> Any:
+        """Pattern look-ups over SPARQL (:class:`RemoteQuads`), for the pages."""
+        return RemoteQuads(self)
+
+    # -- requests ------------------------------------------------------------------------
+
+    def _dataset(self, text: str) -> list[tuple[str, str]]:
+        """The request parameters that make the union of the project's graphs the
+        default graph (none when the query has its own ``FROM``)."""
+        if names_dataset(text):
+            return []
+        if self.server.union_param:
+            return [("union-default-graph", "")]
+        graphs = self.project_graphs()
+        if not graphs:
+            # no project graph yet: an unknown graph makes an empty default graph
+            graphs = [str(GRAPH["none"])]
+        return [("default-graph-uri", g) for g in graphs] + [
+            ("named-graph-uri", g) for g in graphs
+        ]
+
+    def _params(self, text: str, dataset: bool | list[tuple[str, str]]) -> list[tuple[str, str]]:
+        if isinstance(dataset, list):
+            return dataset
+        return self._dataset(text) if dataset else []
+
+    def select_raw(
+        self,
+        text: str,
+        *,
+        dataset: bool | list[tuple[str, str]] = True,
+        timeout: float | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean:
+        """Run a SELECT or ASK on the server (``dataset``: the union of the project's
+        graphs, none, or explicit protocol parameters); pyoxigraph results."""
+        return self.client.select(text, params=self._params(text, dataset),
+                                  timeout=self.timeout if timeout is None else timeout)
+
+    def construct_raw(
+        self,
+        text: str,
+        *,
+        dataset: bool | list[tuple[str, str]] = True,
+        timeout: float | None = None,
+    ) -> ox.QueryTriples:
+        """Run a CONSTRUCT or DESCRIBE on the server; pyoxigraph's ``QueryTriples``."""
+        return self.client.construct(text, params=self._params(text, dataset),
+                                     timeout=self.timeout if timeout is None else timeout)
+
+    def update_raw(self, text: str, *, timeout: float | None = None) -> None:
+        """Run a SPARQL Update on the server (no generation change)."""
+        self.client.update(text, timeout=self.timeout if timeout is None else timeout)
+
+    def _put_graph(self, name: str, body: bytes, *, method: str = "PUT") -> None:
+        self.client.put_graph(name, body, method=method,
+                              timeout=max(self.timeout, TRANSFER_SECONDS))
+
+    # -- the project's graphs -----------------------------------------------------------
+
+    @staticmethod
+    def is_project_graph(name: str) -> bool:
+        """Whether a graph is one of the project's (not bookkeeping, staging or a server's)."""
+        return name.startswith(PROJECT_PREFIX)
+
+    def project_graphs(self, *, fresh: bool = False) -> list[str]:
+        """The names of the project's graphs on the server, sorted (reused for
+        :data:`GRAPH_LIST_SECONDS` unless ``fresh``)."""
+        at, names = self._graphs
+        if not fresh and time.monotonic() - at < GRAPH_LIST_SECONDS:
+            return names
+        rows = self.select_raw(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(STRSTARTS(STR(?g), \"{PROJECT_PREFIX}\")) }}",
+            dataset=False,
+        )
+        names = sorted(row["g"].value for row in rows)  # type: ignore[union-attr, index]
+        self._graphs = (time.monotonic(), names)
+        return names
+
+    def generation(self) -> str:
+        """The token every write through mandategraph changes ("" before the first)."""
+        rows = self.select_raw(
+            f"SELECT ?v WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_GENERATION}> ?v }} }}",
+            dataset=False,
+        )
+        values = sorted(row["v"].value for row in rows)  # type: ignore[union-attr, index]
+        return values[0] if values else ""
+
+    def _bump(self) -> str:
+        token = uuid.uuid4().hex
+        return (
+            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_GENERATION}> ?v }} }} ;\n"
+            f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_GENERATION}> "
+            f"\"{token}\" }} }}"
+        )
+
+    def touched(self) -> None:
+        """Record a write made outside :meth:`replace_graph` (new generation)."""
+        self.update_raw(self._bump())
+        self._graphs = (0.0, [])
+
+    # -- writing -------------------------------------------------------------------------
+
+    def replace_graph(self, name: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> int:
+        """Replace a named graph on the server (see the module for each server's way).
+
+        Returns:
+            The number of triples written.
+        """
+        self._check_writable()
+        body, count = nt_body(triples)
+        if self.server.graph_store is not None and not self.server.union_param:
+            # Virtuoso: upload beside the old graph, then move it over in one request
+            staging = STAGING_PREFIX + hashlib.sha256(str(name).encode()).hexdigest()[:32]
+            self._put_graph(staging, body)
+            self.update_raw(
+                f"DROP SILENT GRAPH <{name}> ;\nMOVE SILENT GRAPH <{staging}> TO <{name}> ;\n"
+                + self._bump()
+            )
+        else:
+            # one update: one transaction on the Oxigraph server
+            self.update_raw(
+                f"DROP SILENT GRAPH <{name}> ;\n"
+                f"INSERT DATA {{ GRAPH <{name}> {{\n{body.decode('utf-8')}}} }} ;\n"
+                + self._bump()
+            )
+        self._graphs = (0.0, [])
+        return count
+
+    def load_file(self, path: str | Path, *, graph: URIRef, fmt: str = "nt") -> None:
+        """Add an RDF file to a named graph (Graph Store Protocol POST where there is one)."""
+        self._check_writable()
+        data = Path(path).read_bytes()
+        if fmt != "nt":
+            rdf_format = EXPORT_FORMATS[fmt][0]
+            data = ox.serialize(ox.parse(data, format=rdf_format),  # type: ignore[arg-type]
+                                format=ox.RdfFormat.N_TRIPLES) or b""
+        if self.server.graph_store is not None:
+            self._put_graph(str(graph), data, method="POST")
+            self.touched()
+        else:
+            self.update_raw(f"INSERT DATA {{ GRAPH <{graph}> {{\n{data.decode()}}} }}")
+            self.touched()
+
+    def mark_inferred_stale(self) -> None:
+        """Record on the server that ``graph/inferred`` no longer covers what is stored."""
+        self._check_writable()
+        self.update_raw(STALE_UPDATE)
+
+    def mark_inferred_current(self) -> None:
+        """Record on the server that ``graph/inferred`` was just computed."""
+        self._check_writable()
+        self.update_raw(
+            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_STALE}> ?v }} }}"
+        )
+
+    @property
+    def inferred_stale(self) -> bool:
+        """Whether a write changed the data after ``graph/inferred`` was computed."""
+        result = self.select_raw(
+            f"ASK {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_STALE}> ?v }} }}", dataset=False
+        )
+        return bool(result)
+
+    def inferred_state(self) -> str:
+        """``stale``, ``current``, or ``absent`` (never reasoned)."""
+        if self.inferred_stale:
+            return "stale"
+        present = self.select_raw(
+            f"ASK {{ GRAPH <{GRAPH['inferred']}> {{ ?s ?p ?o }} }}", dataset=False
+        )
+        return "current" if bool(present) else "absent"
+
+    def update(self, text: str, *, timeout: float | None = None) -> None:
+        """Run a SPARQL 1.1 Update on the server, then record a new generation.
+
+        Raises:
+            QuerySyntaxError: the server refuses the update.
+        """
+        self._check_writable()
+        self.update_raw(text, timeout=timeout)
+        self.touched()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def query(
+        self,
+        text: str,
+        *,
+        bindings: Mapping[str, Identifier] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        timeout: float | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query on the server; pyoxigraph results, as the embedded store.
+
+        The default graph is the union of the project's graphs unless the query has
+        ``FROM`` or ``default_graphs`` is given.
+
+        Raises:
+            QuerySyntaxError: the query does not parse.
+            QueryTimeoutError: the server stopped it, or did not answer in time.
+            StoreError: the server cannot be reached or failed.
+        """
+        if bindings:
+            text = with_values(text, bindings)
+        dataset: bool | list[tuple[str, str]] = True
+        if default_graphs or named_graphs:
+            dataset = [("default-graph-uri", g) for g in default_graphs or ()] + [
+                ("named-graph-uri", g) for g in named_graphs or ()
+            ]
+        if query_form(text) in ("CONSTRUCT", "DESCRIBE"):
+            return self.construct_raw(text, dataset=dataset, timeout=timeout)
+        return self.select_raw(text, dataset=dataset, timeout=timeout)
+
+    def graphs(self) -> list[GraphCount]:
+        """The project's named graphs with their triple counts, sorted by name."""
+        rows = self.select_raw(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(STRSTARTS(STR(?g), \"{PROJECT_PREFIX}\")) }} GROUP BY ?g ORDER BY ?g",
+            dataset=False,
+        )
+        found = [GraphCount(row["g"].value, int(row["n"].value)) for row in rows]  # type: ignore[union-attr, index]
+        return sorted(found, key=lambda g: g.graph)
+
+    def document_graphs(self) -> list[str]:
+        """IRIs of the per-document named graphs."""
+        prefix = str(GRAPH["document/"])
+        return [g for g in self.project_graphs(fresh=True) if g.startswith(prefix)]
+
+    def snapshot(self) -> Store:
+        """A copy of the project's graphs in an in-memory embedded store."""
+        copy = ox.Store()
+        rows = self.select_raw(
+            "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(STRSTARTS(STR(?g), \"{PROJECT_PREFIX}\")) }}",
+            dataset=False, timeout=max(self.timeout, TRANSFER_SECONDS),
+        )
+        copy.extend(ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)  # type: ignore[arg-type, index, union-attr]
+        return Store(copy, location=MEMORY)
+
+    def export(self, fmt: str) -> bytes:
+        """Serialize the project's graphs (see :meth:`Store.export`)."""
+        if fmt not in EXPORT_FORMATS:
+            known = ", ".join(EXPORT_FORMATS)
+            raise UnknownFormatError(f"unknown export format {fmt!r} (known: {known})")
+        return self.snapshot().export(fmt)
+
+    def triples(self, graph: URIRef | None = None) -> Iterator[tuple[Node, Node, Node]]:
+        """All triples of one named graph (or of the union), as rdflib terms."""
+        if graph is not None:
+            text = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            rows = self.select_raw(text, dataset=False, timeout=max(self.timeout, TRANSFER_SECONDS))
+        else:
+            rows = self.select_raw("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }",
+                                   timeout=max(self.timeout, TRANSFER_SECONDS))
+        for row in rows:  # type: ignore[union-attr]
+            yield (_ox_to_rdflib(row["s"]), _ox_to_rdflib(row["p"]), _ox_to_rdflib(row["o"]))
+
+    def graph(self, name: URIRef) -> Graph:
+        """A copy of one named graph as an in-memory rdflib ``Graph``."""
+        copy = Graph()
+        for prefix, namespace in PREFIXES.items():
+            copy.bind(prefix, namespace)
+        for triple in self.triples(name):
+            copy.add(triple)
+        return copy

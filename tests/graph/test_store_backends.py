@@ -1,0 +1,169 @@
+"""The store's interface on every backend: embedded Oxigraph, Oxigraph server, Virtuoso.
+
+The servers are real processes on loopback (``tests/remote_fixtures.py``); what differs
+between backends is written in the README's "Deployment on a SPARQL server".
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+
+from mandategraph.errors import QuerySyntaxError
+from mandategraph.graph.store import Store
+from mandategraph.ontology.namespaces import GRAPH
+
+EX = "http://example.org/"
+G1, G2 = GRAPH["test/g1"], GRAPH["test/g2"]
+Opener = Callable[..., Store]
+
+
+def turtle(text: str) -> Graph:
+    return Graph().parse(data=textwrap.dedent(text), format="turtle")
+
+
+DOC_A = turtle("""
+    @prefix ex: <http://example.org/> .
+    ex:a ex:says "bonjour"@fr ; ex:count 3 .
+""")
+DOC_B = turtle("""
+    @prefix ex: <http://example.org/> .
+    ex:b ex:says "hello"@en .
+""")
+
+
+def values(store: Store, sparql: str) -> list[str]:
+    return sorted(row[0].value for row in store.query(sparql))  # type: ignore[union-attr, index]
+
+
+def test_replacing_one_graph_leaves_the_others_intact(open_backend: Opener) -> None:
+    store = open_backend()
+    store.replace_graph(G1, DOC_A)
+    store.replace_graph(G2, DOC_B)
+    store.replace_graph(G1, turtle("<http://example.org/a> <http://example.org/says> 'salut' ."))
+    counts = {g.graph: g.triples for g in store.graphs()}
+    assert counts == {str(G1): 1, str(G2): 1}
+    # the default graph is the union of the graphs
+    assert values(store, "SELECT ?o WHERE { ?s <http://example.org/says> ?o }") == [
+        "hello", "salut",
+    ]
+
+
+def test_a_failed_replacement_keeps_the_old_graph(open_backend: Opener) -> None:
+    store = open_backend()
+    store.replace_graph(G1, DOC_A)
+
+    def broken():  # noqa: ANN202
+        yield (URIRef(EX + "x"), URIRef(EX + "p"), Literal("ok"))
+        raise RuntimeError("extraction broke half-way")
+
+    with pytest.raises(RuntimeError):
+        store.replace_graph(G1, broken())
+    assert {g.graph: g.triples for g in store.graphs()} == {str(G1): 2}
+
+
+def test_a_graph_of_twenty_thousand_triples_is_replaced_whole(open_backend: Opener) -> None:
+    # more than Virtuoso takes in one INSERT DATA (about 4,990 triples)
+    store = open_backend()
+    big = [(URIRef(f"{EX}s{i}"), URIRef(EX + "n"), Literal(i)) for i in range(20_000)]
+    store.replace_graph(G1, DOC_A)
+    assert store.replace_graph(G1, big) == 20_000
+    assert {g.graph: g.triples for g in store.graphs()} == {str(G1): 20_000}
+    rows = store.query("SELECT (SUM(?n) AS ?t) WHERE { ?s <http://example.org/n> ?n }")
+    assert int(next(iter(rows))["t"].value) == sum(range(20_000))  # type: ignore[arg-type, index]
+
+
+def test_blank_nodes_stay_one_node_within_a_graph(open_backend: Opener) -> None:
+    store = open_backend()
+    node = BNode()
+    store.replace_graph(G1, [(URIRef(EX + "a"), URIRef(EX + "p"), node),
+                             (node, URIRef(EX + "q"), Literal("x"))])
+    rows = list(store.query(  # type: ignore[call-overload]
+        "SELECT ?x WHERE { <http://example.org/a> <http://example.org/p> ?b . ?b "
+        "<http://example.org/q> ?x }"))
+    assert [r["x"].value for r in rows] == ["x"]
+
+
+def test_queries_see_from_and_the_protocol_dataset(open_backend: Opener) -> None:
+    store = open_backend()
+    store.replace_graph(G1, DOC_A)
+    store.replace_graph(G2, DOC_B)
+    only_b = f"SELECT ?o FROM <{G2}> WHERE {{ ?s <http://example.org/says> ?o }}"
+    assert values(store, only_b) == ["hello"]
+    text = "SELECT ?o WHERE { ?s <http://example.org/says> ?o }"
+    rows = store.query(text, default_graphs=[str(G1)])
+    assert sorted(r["o"].value for r in rows) == ["bonjour"]  # type: ignore[union-attr, index]
+    named = "SELECT ?g WHERE { GRAPH ?g { ?s <http://example.org/says> ?o } }"
+    assert values(store, named) == [str(G1), str(G2)]
+
+
+def test_ask_construct_and_bindings(open_backend: Opener) -> None:
+    store = open_backend()
+    store.replace_graph(G1, DOC_A)
+    assert bool(store.query("ASK { ?s <http://example.org/count> 3 }")) is True
+    assert bool(store.query("ASK { ?s <http://example.org/count> 4 }")) is False
+    triples = store.query("CONSTRUCT { ?s <http://example.org/said> ?o } "
+                          "WHERE { ?s <http://example.org/says> ?o }")
+    assert isinstance(triples, ox.QueryTriples)
+    assert [t.object.value for t in triples] == ["bonjour"]
+    bonjour = Literal("bonjour", lang="fr")
+    rows = store.query("SELECT ?p WHERE { ?s ?p ?o }", bindings={"o": bonjour})
+    assert [r["p"].value for r in rows] == [EX + "says"]  # type: ignore[union-attr, index]
+
+
+def test_the_project_prefixes_are_predeclared(open_backend: Opener) -> None:
+    store = open_backend()
+    store.replace_graph(G1, turtle("""
+        @prefix mg: <https://w3id.org/mandategraph/ontology#> .
+        <http://example.org/x> a mg:Activity .
+    """))
+    assert values(store, "SELECT ?x WHERE { ?x a mg:Activity }") == [EX + "x"]
+
+
+def test_a_syntax_error_names_its_line(open_backend: Opener) -> None:
+    store = open_backend()
+    with pytest.raises(QuerySyntaxError) as caught:
+        store.query("SELECT ?x\nWHERE { ?x ?p }")
+    assert caught.value.line == 2
+
+
+def test_the_inferred_graph_s_freshness_is_kept(open_backend: Opener) -> None:
+    store = open_backend()
+    assert store.inferred_state() == "absent"
+    store.mark_inferred_stale()
+    store.replace_graph(G1, DOC_A)
+    assert store.inferred_state() == "stale"
+    store.replace_graph(GRAPH["inferred"], DOC_B)
+    store.mark_inferred_current()
+    assert store.inferred_state() == "current"
+    assert store.stats()["inferred"] == "current"
+
+
+def test_export_keeps_the_named_graphs(open_backend: Opener) -> None:
+    store = open_backend()
+    store.replace_graph(G1, DOC_A)
+    store.replace_graph(G2, DOC_B)
+    quads = list(ox.parse(store.export("nq"), format=ox.RdfFormat.N_QUADS))
+    assert sorted({q.graph_name.value for q in quads}) == [str(G1), str(G2)]  # type: ignore[union-attr]
+    assert len(quads) == 3
+    copy = store.graph(G1)
+    assert len(copy) == 2
+    assert len(list(store.triples(G2))) == 1
+
+
+def test_pattern_lookups_of_the_pages(open_backend: Opener) -> None:
+    store = open_backend()
+    store.replace_graph(G1, DOC_A)
+    found = list(store.oxigraph.quads_for_pattern(ox.NamedNode(EX + "a"), None, None, None))
+    assert sorted(q.predicate.value for q in found) == [EX + "count", EX + "says"]
+    assert {g.value for g in store.oxigraph.named_graphs()} == {str(G1)}
+
+
+def test_a_user_update_is_applied(open_backend: Opener) -> None:
+    store = open_backend()
+    store.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}u> <{EX}v> 'w' }} }}")
+    assert values(store, f"SELECT ?o WHERE {{ <{EX}u> <{EX}v> ?o }}") == ["w"]
