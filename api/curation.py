@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,7 +26,7 @@ from mandategraph.api.cli_support import (
     warn_if_stale,
 )
 from mandategraph.api.settings import get_settings
-from mandategraph.errors import BadParameterError, NotFoundError
+from mandategraph.errors import BadParameterError, NotFoundError, StoreError
 from mandategraph.graph.curation import (
     KINDS,
     Overlay,
@@ -74,6 +75,9 @@ def _overlay_or_fail() -> Overlay:
     overlay = store_overlay()
     if overlay is None:
         raise BadParameterError("curation needs a store directory (--store DIR), not memory")
+    location = Path(state.store_location or get_settings().store)
+    if not location.is_dir():  # open_store(write=True) would create an empty one
+        raise StoreError(f"no store at {location}: run 'mandategraph build' first")
     return overlay
 
 

@@ -97,7 +97,12 @@ def evaluate_one(gold: Path, document: Path, *, as_json: bool, show_misses: bool
 
     if not gold.is_file():
         raise DocumentError(f"no such gold file: {gold}")
-    load_gold_file(gold)  # refuses what is not a gold file, before any extraction
+    data, kind = load_gold_file(gold)  # refuses what is not a gold file, before extracting
+    if kind == "resolution" and "resolution" not in data:
+        raise BadParameterError(
+            f"{gold} annotates a resolution in the dev-corpus format, which has nothing to "
+            "score alone: score the reports of its folder with --corpus"
+        )
     report = run_evaluate(gold, read_document(document))
     rows = report.table()
     if as_json:

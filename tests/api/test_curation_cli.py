@@ -121,5 +121,9 @@ def test_curation_mistakes_change_nothing(runner: CliRunner, curated: tuple) -> 
     assert code == 2 and "already a registry organization" in err
     code, _out, err = run(runner, "--store", "memory", "candidates", "reject", "CTU")
     assert code == 2 and "store directory" in err
+    missing = overlay.parent / "nowhere"
+    code, _out, err = run(runner, "--store", str(missing), "candidates", "reject", "CTU")
+    assert code == 7 and "run 'mandategraph build' first" in err
+    assert not missing.exists()
     assert not overlay.exists()
     assert {"CTU", "RCWN"} <= set(listed(runner, args))

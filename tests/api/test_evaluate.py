@@ -56,6 +56,15 @@ def test_a_sidecar_given_as_gold_is_refused_with_exit_2(runner: CliRunner) -> No
     assert out == ""
 
 
+def test_a_dev_corpus_resolution_gold_alone_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    gold = tmp_path / "res.gold.yaml"
+    gold.write_text("document: {kind: resolution, symbol: AG/RES. 1 (I-O/70)}\n",
+                    encoding="utf-8")
+    code, _out, err = run(runner, "evaluate", str(gold), str(SEED))
+    assert code == 2
+    assert "--corpus" in err
+
+
 def test_a_folder_with_a_false_gold_file_is_refused_with_exit_2(
     runner: CliRunner, tmp_path: Path
 ) -> None:
