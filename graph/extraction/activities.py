@@ -60,6 +60,7 @@ from mandategraph.graph.extraction.activity_records import Activity, Role, Span,
 from mandategraph.graph.extraction.actors import Mention
 from mandategraph.graph.extraction.citations import Citation
 from mandategraph.graph.extraction.numbers import parse_number
+from mandategraph.graph.extraction.places import state_of_city
 from mandategraph.graph.extraction.segment import Segmentation, Sentence
 from mandategraph.ontology.registry import Registry
 
@@ -212,6 +213,11 @@ class ActivityReader(TriggerReading, RoleReading):
                 continue
             if m.kind == "place":
                 activity.places.setdefault(m.label or m.text, (m, span))
+                # a city is the only clue to its state in many sentences
+                code = state_of_city(self.registry, m.label or m.text, self.region)
+                if code is not None:
+                    activity.beneficiaries.setdefault(code, span)
+                    activity.held_in_states.setdefault(code, span)
             elif m.kind == "instrument":
                 activity.instruments.setdefault(m.code, span)
         seg_text = self.text[seg_start:seg_end]

@@ -237,6 +237,12 @@ class ActorMatcher:
         for surface, code in self._forms("organization", "contextual"):
             self._add("organization", code, surface, matcher=self.contextual)
 
+    def is_city(self, name: str) -> bool:
+        """Whether the gazetteer knows ``name`` as a city of a member state."""
+        from mandategraph.graph.extraction.places import state_of_city
+
+        return state_of_city(self.registry, name) is not None
+
     def _forms(self, kind: Kind, form: Form) -> list[tuple[str, str]]:
         """Non-default forms (adjectives, contextual names) of the registry."""
         return self.registry.names(kind, forms=[form])
@@ -305,6 +311,20 @@ class ActorMatcher:
             ],
             lambda name: fold(" ".join(name.split())) in self.known_surfaces,
         )
+        # "Port of Spain": a city whose name holds a state's is the city
+        for match in _PLACE.finditer(clean):
+            name = match.group("name").rstrip(".")
+            s0, e0 = match.start("name"), match.start("name") + len(name)
+            inner = [
+                span
+                for span in kept
+                if s0 <= span.start_char
+                and span.end_char <= e0
+                and (span.start_char, span.end_char) != (s0, e0)
+                and self._labels[span.label_][0] == "state"
+            ]
+            if inner and self.is_city(name):
+                kept = [span for span in kept if span not in inner]
         if orgs:
             kept = [
                 span
