@@ -25,6 +25,11 @@ from mandategraph.graph.extraction.actors import Mention, org_ancestors, org_kin
 from mandategraph.graph.extraction.segment import Sentence
 from mandategraph.ontology.registry import Registry
 
+_JOINED = re.compile(
+    r"^\s*(?:\([^)]{0,20}\)\s*)?,?\s*(?:et|and|y)\s+(?:(?:le|la|les|l['’]|the|el|los|las)\s*)?$",
+    re.I,
+)
+
 
 class RoleReading(ReaderState):
     """Reads who does what in an activity: roles, conductors, partners, beneficiaries."""
@@ -83,6 +88,15 @@ class RoleReading(ReaderState):
             current = Role(mention, role)
             roles.append(current)
             previous = current
+        # "ES/CICAD and the CICTE Secretariat ... jointly organized": the first of two
+        # bodies joined by "and" is a subject when the second is
+        for first, second in reversed(list(zip(roles, roles[1:], strict=False))):
+            if (
+                first.role == "none"
+                and second.role == "subject"
+                and _JOINED.match(self.text[first.mention.end : second.mention.start])
+            ):
+                first.role = "subject"
         return roles
 
     @staticmethod
@@ -172,6 +186,8 @@ class RoleReading(ReaderState):
         prev_char = self.text[max(0, m.start - 2) : m.start]
         if "(" in prev_char and ")" in after and re.search(r"[A-ZÀ-Ý][\w’'-]+\s*\($", before):
             return  # "Montréal (Canada)": where a place is, not who benefits
+        if re.search(r"\b(?:à|in|en|at)\s+[A-ZÀ-Ý][\w’'. -]{2,30},\s*$", before):
+            return  # "in Vancouver, Canada": the state of a venue
         activity.beneficiaries.setdefault(m.code, span)
         if LOCATIVE.search(before[-12:]):
             activity.held_in_states.setdefault(m.code, span)
