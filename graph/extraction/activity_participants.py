@@ -47,7 +47,7 @@ class RoleReading(ReaderState):
             before = self.text[window_start : mention.start]
             role = "none"
             # a list carries the cue of its first name
-            after = self.text[mention.end : min(sentence.end, mention.end + 90)]
+            after = self.text[mention.end : min(sentence.end, mention.end + 200)]
             gap = self.text[previous.mention.end : mention.start] if previous is not None else ""
             if (
                 previous is not None
@@ -97,6 +97,7 @@ class RoleReading(ReaderState):
                 and _JOINED.match(self.text[first.mention.end : second.mention.start])
             ):
                 first.role = "subject"
+                first.joint = second.joint = True
         return roles
 
     @staticmethod
@@ -196,7 +197,18 @@ class RoleReading(ReaderState):
         self, activity: Activity, roles: list[Role], start: int, end: int, context: list[str]
     ) -> None:
         umbrella = self._umbrella_codes()
-        explicit = {k: v for k, v in activity.conducted_by.items() if k not in umbrella}
+        # the author named by name beside another body ("ES/CICAD and the CICTE
+        # Secretariat jointly organized") conducts with it, umbrella or not
+        joint = {
+            r.mention.code
+            for r in roles
+            if r.joint
+            and start <= r.mention.start < end
+            and r.mention.code not in ("OAS", "OAS-GS")
+        }
+        explicit = {
+            k: v for k, v in activity.conducted_by.items() if k not in umbrella or k in joint
+        }
         umbrella_named = activity.umbrella
         span = activity.spans[0] if activity.spans else activity.trigger
         via_conductor_cue = any(

@@ -86,6 +86,7 @@ class Role:
     mention: Mention
     role: str  # conductor | partner | funder | requester | leader | subject | none
     dup: bool = False  # the same name again, e.g. its acronym in parentheses
+    joint: bool = False  # one of bodies joined by "and" as the subject ("X and Y organized")
 
 
 class ReaderState:

@@ -214,6 +214,7 @@ def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int, st
     current: list[int] | None = None
     kind = "text"
     last_line = (start, start)
+    bulleted = False
     for line_start, line_end in lines:
         a, b = start + line_start, start + line_end
         raw = text[a:b]
@@ -237,12 +238,14 @@ def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int, st
             and (
                 _continues(text[current[1] - 1 : current[1]], line)
                 or _wraps(text, last_line, a, line)
+                or (bulleted and _hangs(text, last_line, a, line))
             )
         ):
             current[1] = b
             last_line = (a, b)
             continue
         last_line = (a, b)
+        bulleted = bool(_BULLET.match(line))
         if current:
             spans.append((current[0], current[1], kind))
         current = [a, b]
@@ -266,6 +269,17 @@ def _wraps(text: str, previous: tuple[int, int], start: int, line: str) -> bool:
         return False
     if text.count("\n", b, start) != 1:
         return False  # a blank line between: a new paragraph
+    return not _NOT_CONTINUATION.match(line)
+
+
+_BULLET = re.compile(r"[•●▪◦·\-–—*][ \t]")
+
+
+def _hangs(text: str, previous: tuple[int, int], start: int, line: str) -> bool:
+    """Whether ``line`` (at ``start``) is an indented line of the bulleted item above
+    it ("•  un atelier ...;" / "   38 fonctionnaires ... y ont participé;")."""
+    if text.count("\n", previous[1], start) != 1 or start == 0 or text[start - 1] not in " \t":
+        return False
     return not _NOT_CONTINUATION.match(line)
 
 
