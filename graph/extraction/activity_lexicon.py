@@ -95,7 +95,7 @@ INDEFINITE = re.compile(
     r"une\s+série\s+d['’]|une\s+série\s+de|a|an|several|some|other|further|new|a\s+series\s+of|"
     r"a\s+number\s+of|un|una|unos|unas|varios|varias|otros|otras|diversos|diversas|"
     r"una\s+serie\s+de|numerosos|numerosas|nombreux|nombreuses|many|various)\s+"
-    r"(?:[\w-]+\s+(?:(?:and|et|y)\s+[\w-]+\s+)?)?)$",
+    r"(?:[\w-]+\s+(?:(?:and|et|y)\s+(?:[\w-]+\s+)?)?)?)$",
     re.I,
 )
 ORDINAL = re.compile(

@@ -265,8 +265,13 @@ def _wraps(text: str, previous: tuple[int, int], start: int, line: str) -> bool:
     """Whether ``line`` (at ``start``) goes on with a sentence that ``previous``, a long
     line right above it, breaks."""
     a, b = previous
-    if b - a < WRAPPED_LINE or text[b - 1] in ".!?:;)»”\"":
+    if b - a < WRAPPED_LINE or text[b - 1] in "!?:;)»”\"":
         return False
+    if text[b - 1] == ".":
+        # "approx.\n40 frontline workers": an abbreviation ends no sentence
+        word = _LAST_WORD.search(text, max(a, b - 40), b)
+        if not word or word.group(1).lower().rsplit("/", 1)[-1] not in _ABBREVIATIONS:
+            return False
     if text.count("\n", b, start) != 1:
         return False  # a blank line between: a new paragraph
     return not _NOT_CONTINUATION.match(line)

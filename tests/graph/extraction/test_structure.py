@@ -51,3 +51,12 @@ def test_a_wrapped_line_goes_on_before_a_capital() -> None:
     sentences = [s.text for s in seg.sentences]
     assert any("Jamaïque, de la\nTrinité-et-Tobago" in s for s in sentences)
     assert "Nouveau paragraphe." in sentences
+
+
+def test_an_abbreviation_at_a_line_end_goes_on() -> None:
+    text = (
+        "1. DEMAND\n\nThe trainers then delivered national courses in two states, which "
+        "together trained approx.\n40 frontline workers from the health services.\n"
+    )
+    sentences = [s.text for s in segment(text).sentences]
+    assert len(sentences) == 1 and "approx.\n40 frontline" in sentences[0]
