@@ -60,6 +60,7 @@ from mandategraph.graph.extraction.activity_records import Activity, Role, Span,
 from mandategraph.graph.extraction.actors import Mention
 from mandategraph.graph.extraction.citations import Citation
 from mandategraph.graph.extraction.numbers import parse_number
+from mandategraph.graph.extraction.places import state_of_city
 from mandategraph.graph.extraction.segment import Segmentation, Sentence
 from mandategraph.ontology.registry import Registry
 
@@ -93,6 +94,8 @@ class ActivityReader(TriggerReading, RoleReading):
         context_conductors: list[str] = []
         current_mandates: list[tuple[str, str, Span]] = []
         section_activities: list[Activity] = []
+        context_funders: dict[str, tuple[str, Span]] = {}
+        context_paragraph = -1
         counter = 0
         for sentence in sentences:
             if _THANKS.search(sentence.text):
@@ -117,7 +120,16 @@ class ActivityReader(TriggerReading, RoleReading):
                 bool(own),
                 section_activities[-1] if section_activities else None,
             )
+            if sentence.paragraph != context_paragraph:
+                context_funders = {}
+                context_paragraph = sentence.paragraph
             if not owners:
+                # "le DSP a poursuivi le projet ..., financé par le Gouvernement des
+                # États-Unis. En 2012, quatre machines ...": the funder of a programme
+                # named without an activity funds the activities reported after it
+                for role in roles:
+                    if role.role == "funder" and not role.dup:
+                        context_funders[role.mention.code] = (role.mention.kind, span)
                 # a sentence without activity may still add partners to the last one
                 last = section_activities[-1] if section_activities else None
                 cued = [r for r in roles if r.role in ("partner", "funder", "requester")]
@@ -165,6 +177,11 @@ class ActivityReader(TriggerReading, RoleReading):
                     activity.count = (trig.count, span)
                 activity.mandates = list(current_mandates)
                 self._apply(activity, sentence, roles, mentions, (seg_start, seg_end), prefix_end)
+                for code, (kind, funder_span) in context_funders.items():
+                    activity.funders.setdefault(code, (kind, funder_span))
+                if activity.type == "Programme":
+                    # a programme's funder funds what is reported of it after
+                    context_funders.update(activity.funders)
                 # status from the activity's own text
                 own_text = self._unmasked(seg_start, seg_end)
                 if self.planned.search(own_text):
@@ -212,6 +229,11 @@ class ActivityReader(TriggerReading, RoleReading):
                 continue
             if m.kind == "place":
                 activity.places.setdefault(m.label or m.text, (m, span))
+                # a city is the only clue to its state in many sentences
+                code = state_of_city(self.registry, m.label or m.text, self.region)
+                if code is not None:
+                    activity.beneficiaries.setdefault(code, span)
+                    activity.held_in_states.setdefault(code, span)
             elif m.kind == "instrument":
                 activity.instruments.setdefault(m.code, span)
         seg_text = self.text[seg_start:seg_end]

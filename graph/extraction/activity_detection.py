@@ -41,6 +41,9 @@ from mandategraph.graph.extraction.actors import fold
 from mandategraph.graph.extraction.numbers import parse_number
 from mandategraph.graph.extraction.segment import Sentence
 
+# an action verb, then at most two words, right before a trigger without determiner
+_AFTER_ACTION = re.compile(ACTION_VERB.pattern + r"\s+(?:[\w-]+\s+){0,2}$", re.I)
+
 
 class TriggerReading(ReaderState):
     """Finds and classifies the triggers of a sentence and the activities they own."""
@@ -168,6 +171,8 @@ class TriggerReading(ReaderState):
             )
         elif DEFINITE.search(before):
             trig.det = "ana"
+        elif _AFTER_ACTION.search(before):
+            trig.det = "new"  # "carried out national surveys": a bare plural, done
         elif not words:
             trig.det = "new" if kind else "weak"
         trig.singular = bool(SINGULAR.search(before))

@@ -30,7 +30,7 @@ TRIGGERS: dict[str, list[tuple[str, str]]] = {
         (r"tables?\s+rondes?", "Meeting"),
         (r"formations?|cours|stages?\s+de\s+formation", "Training"),
         (r"ateliers?|séminaires?", "Workshop"),
-        (r"réunions?|conférences?|exposés?|rencontres?", "Meeting"),
+        (r"réunions?|conférences?|exposés?|rencontres?|visites?(?:\s+d['’]étude)?", "Meeting"),
         (r"évaluations?|diagnostics?", "Assessment"),
         (r"études?|analyses?|recherches?|sondages?|enquêtes?", "Study"),
         (r"exercices?|simulations?", "Exercise"),
@@ -47,7 +47,7 @@ TRIGGERS: dict[str, list[tuple[str, str]]] = {
         (r"round\s*tables?", "Meeting"),
         (r"trainings?|courses?", "Training"),
         (r"workshops?|seminars?", "Workshop"),
-        (r"meetings?|conferences?|presentations?", "Meeting"),
+        (r"meetings?|conferences?|presentations?|(?:study\s+)?visits?", "Meeting"),
         (r"assessments?|evaluations?|diagnostics?", "Assessment"),
         (r"study|studies|analysis|analyses|research|surveys?", "Study"),
         (r"exercises?|simulations?|drills?", "Exercise"),
@@ -64,7 +64,10 @@ TRIGGERS: dict[str, list[tuple[str, str]]] = {
         (r"mesas?\s+redondas?", "Meeting"),
         (r"capacitaci(?:ón|ones)|cursos?|formación|entrenamientos?", "Training"),
         (r"taller(?:es)?|seminarios?", "Workshop"),
-        (r"reuni(?:ón|ones)|conferencias?|presentaci(?:ón|ones)|encuentros?", "Meeting"),
+        (
+            r"reuni(?:ón|ones)|conferencias?|presentaci(?:ón|ones)|encuentros?|visitas?",
+            "Meeting",
+        ),
         (r"evaluaci(?:ón|ones)|diagnósticos?", "Assessment"),
         (r"estudios?|análisis|investigaci(?:ón|ones)|encuestas?", "Study"),
         (r"ejercicios?|simulacros?|simulaciones?", "Exercise"),
@@ -92,12 +95,13 @@ INDEFINITE = re.compile(
     r"une\s+série\s+d['’]|une\s+série\s+de|a|an|several|some|other|further|new|a\s+series\s+of|"
     r"a\s+number\s+of|un|una|unos|unas|varios|varias|otros|otras|diversos|diversas|"
     r"una\s+serie\s+de|numerosos|numerosas|nombreux|nombreuses|many|various)\s+"
-    r"(?:[\w-]+\s+)?)$",
+    r"(?:[\w-]+\s+(?:(?:and|et|y)\s+(?:[\w-]+\s+)?)?)?)$",
     re.I,
 )
 ORDINAL = re.compile(
     r"\b(?:la|le|l['’]|the|el|la)?\s*(?:\w+ième|\w+ieme|premi(?:er|ère)|first|second|third|\w+th|"
-    r"primer[oa]?|segund[oa]|tercer[oa]?|cuart[oa]|quint[oa]|sext[oa]|séptim[oa]|octav[oa])\s+$",
+    r"primer[oa]?|segund[oa]|tercer[oa]?|cuart[oa]|quint[oa]|sext[oa]|séptim[oa]|octav[oa])\s+"
+    r"(?:[\w-]+\s+){0,3}$",
     re.I,
 )
 DEFINITE = re.compile(
@@ -312,12 +316,13 @@ GLUE = re.compile(
     re.I,
 )
 SUBJECT_AFTER = re.compile(
-    r"^\s*(?:\([^)]{0,40}\)\s*)?(?:,[^,]{0,160},\s*)?(?:a|ont|avait|avaient|has|have|had|ha|han|"
+    r"^\s*(?:(?:Unit|Secretariat|Section|Unidad|Unité)\s+)?(?:\([^)]{0,40}\)\s*)?"
+    r"(?:,[^,]{0,160},\s*)?(?:\w+(?:ly|ment|mente)\s+)?(?:a|ont|avait|avaient|has|have|had|ha|han|"
     r"había|habían|fournit|fournissent|œuvre|oeuvre|organise|mène|exécute|provides|organizes|"
     r"organises|conducts|works|delivers|brinda|organiza|realiza|ejecuta|trabaja|presta|organized|"
     r"organised|delivered|conducted|carried|held|provided|supported|implemented|launched|will|"
     r"realizó|organizó|impartió|ejecutó|llevó|apoyó|brindó|"
-    r"also|également|también)\b(?!\s+(?:été|been|sido))",
+    r"also|également|también|[a-z]{3,}ed|[a-záéíóú]{3,}(?:ó|aron|ieron))\b(?!\s+(?:été|been|sido))",
     re.I,
 )
 NOT_ACTING = re.compile(
@@ -365,7 +370,8 @@ ANAPHORIC_PHRASE = {
     ),
 }
 PARTICIPATION_VERB = re.compile(
-    r"\b(?:particip\w+|took\s+part|attended|were\s+trained|trained|formés|ont\s+assisté|"
+    r"\b(?:particip\w+|took\s+part|pris\s+part|tomaron\s+parte|attended|were\s+trained|trained|"
+    r"formés|ont\s+assisté|"
     r"asistieron|capacitad[oa]s|fueron\s+capacitad[oa]s)\b",
     re.I,
 )

@@ -25,6 +25,11 @@ from mandategraph.graph.extraction.actors import Mention, org_ancestors, org_kin
 from mandategraph.graph.extraction.segment import Sentence
 from mandategraph.ontology.registry import Registry
 
+_JOINED = re.compile(
+    r"^\s*(?:\([^)]{0,20}\)\s*)?,?\s*(?:et|and|y)\s+(?:(?:le|la|les|l['’]|the|el|los|las)\s*)?$",
+    re.I,
+)
+
 
 class RoleReading(ReaderState):
     """Reads who does what in an activity: roles, conductors, partners, beneficiaries."""
@@ -42,7 +47,7 @@ class RoleReading(ReaderState):
             before = self.text[window_start : mention.start]
             role = "none"
             # a list carries the cue of its first name
-            after = self.text[mention.end : min(sentence.end, mention.end + 90)]
+            after = self.text[mention.end : min(sentence.end, mention.end + 200)]
             gap = self.text[previous.mention.end : mention.start] if previous is not None else ""
             if (
                 previous is not None
@@ -83,6 +88,16 @@ class RoleReading(ReaderState):
             current = Role(mention, role)
             roles.append(current)
             previous = current
+        # "ES/CICAD and the CICTE Secretariat ... jointly organized": the first of two
+        # bodies joined by "and" is a subject when the second is
+        for first, second in reversed(list(zip(roles, roles[1:], strict=False))):
+            if (
+                first.role == "none"
+                and second.role == "subject"
+                and _JOINED.match(self.text[first.mention.end : second.mention.start])
+            ):
+                first.role = "subject"
+                first.joint = second.joint = True
         return roles
 
     @staticmethod
@@ -172,6 +187,8 @@ class RoleReading(ReaderState):
         prev_char = self.text[max(0, m.start - 2) : m.start]
         if "(" in prev_char and ")" in after and re.search(r"[A-ZÀ-Ý][\w’'-]+\s*\($", before):
             return  # "Montréal (Canada)": where a place is, not who benefits
+        if re.search(r"\b(?:à|in|en|at)\s+[A-ZÀ-Ý][\w’'. -]{2,30},\s*$", before):
+            return  # "in Vancouver, Canada": the state of a venue
         activity.beneficiaries.setdefault(m.code, span)
         if LOCATIVE.search(before[-12:]):
             activity.held_in_states.setdefault(m.code, span)
@@ -180,7 +197,18 @@ class RoleReading(ReaderState):
         self, activity: Activity, roles: list[Role], start: int, end: int, context: list[str]
     ) -> None:
         umbrella = self._umbrella_codes()
-        explicit = {k: v for k, v in activity.conducted_by.items() if k not in umbrella}
+        # the author named by name beside another body ("ES/CICAD and the CICTE
+        # Secretariat jointly organized") conducts with it, umbrella or not
+        joint = {
+            r.mention.code
+            for r in roles
+            if r.joint
+            and start <= r.mention.start < end
+            and r.mention.code not in ("OAS", "OAS-GS")
+        }
+        explicit = {
+            k: v for k, v in activity.conducted_by.items() if k not in umbrella or k in joint
+        }
         umbrella_named = activity.umbrella
         span = activity.spans[0] if activity.spans else activity.trigger
         via_conductor_cue = any(

@@ -24,6 +24,11 @@ from mandategraph.ontology.registry import Registry
 
 Span = tuple[int, int]
 
+#: Member states whose cities are venues of the OAS's work rather than the states it
+#: serves (the OAS seat is in Washington; Canada and the United States fund, host
+#: and train): a city there is a place, not a beneficiary, unless a region says so.
+VENUE_STATES = frozenset({"CAN", "USA"})
+
 
 @dataclass
 class Trigger:
@@ -81,6 +86,7 @@ class Role:
     mention: Mention
     role: str  # conductor | partner | funder | requester | leader | subject | none
     dup: bool = False  # the same name again, e.g. its acronym in parentheses
+    joint: bool = False  # one of bodies joined by "and" as the subject ("X and Y organized")
 
 
 class ReaderState:
@@ -117,6 +123,16 @@ class ReaderState:
         self.planned = compiled.planned
         self.ongoing = compiled.ongoing
         self.activities: list[Activity] = []
+        # the region the report serves: the members of the groups of states it names
+        # ("petits États insulaires de la Caraïbe"); a city elsewhere is a venue
+        groups = {m.code for m in mentions if m.kind == "group" and m.code in registry.groups}
+        # Without one, the member states the OAS's cooperation serves: Latin America
+        # and the Caribbean (a meeting in Montréal or Washington is held at a venue).
+        self.region: set[str] = (
+            {code for group in groups for code in registry.group_members(group)}
+            if groups
+            else set(registry.member_states()) - VENUE_STATES
+        )
 
     # -- helpers -------------------------------------------------------------------
 

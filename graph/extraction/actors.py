@@ -14,9 +14,10 @@ from the registry and only count next to that noun.
 
 Persons ("M. Izben Williams", "Mr.", "Sr.", "Sra." + capitalized names) and places
 ("à Montréal", "in Port of Spain", "en Vancouver") are found by patterns; an
-organization-like name that the registry does not know (an acronym in capitals,
-an "Organisation / Office / Agence / Institute ..." phrase) is returned as a
-candidate for curation, never dropped.
+organization-like name that the registry does not know is a provisional actor
+(:mod:`~mandategraph.graph.extraction.organizations`); an unknown acronym in capitals
+that is no document symbol, formula word or programme's name is a candidate for
+curation, never dropped.
 
 Matching runs on a cleaned copy of each paragraph (whitespace runs collapsed, a
 footnote marker U+FFFD and a "line break + /" dropped) so that "Mini-Groupe de
@@ -40,6 +41,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from mandategraph.graph.extraction import lexicon
 from mandategraph.graph.extraction.organizations import find_org_names
 from mandategraph.ontology.registry import Form, Kind, Registry
 
@@ -97,11 +99,19 @@ def _in_capitals_run(text: str, start: int, end: int) -> bool:
 
 
 _ACRONYM = re.compile(r"(?<![\w/-])(?P<a>[A-Z][A-Z0-9]{1,}(?:[-/][A-Z0-9]{2,})*)(?![\w/-])")
-_ORG_HEAD = re.compile(
-    r"\b(?P<p>(?:Organisation|Office|Agence|Institut|Centre|Bureau|Organization|Agency|Institute|"
-    r"Center|Organización|Oficina|Agencia|Instituto|Centro|Fondation|Foundation|Fundación|"
-    r"Association|Asociación|Commission|Comisión|Conseil|Council|Consejo)"
-    r"(?:\s+(?:[A-Za-zÀ-ÿ][\w’'-]*)){1,8}?)(?=\s*[(,;.)]|\s+(?:a|ont|has|have|ha|han|et|and|y|qui|which|que|pour|for|para)\b)"
+# a symbol of a document ("CP/CSH-1497/13", "AG/doc.5240/12"): digits after a slash or dash
+_SYMBOL_LIKE = re.compile(r"[/-][A-Z]*\d")
+_FORMULA_WORDS = frozenset(lexicon.words("formula_words"))
+# a programme's name ends the phrase that names the programme, within its clause
+_PROGRAMME_BEFORE = re.compile(
+    r"\b(?:" + "|".join(lexicon.words("programme_words")) + r")\b[^.;:()]*\(?\s*$", re.I
+)
+# "avec le XKCDQ": an acronym after an article or a preposition names an actor
+_ARTICLE_BEFORE = re.compile(
+    r"\b(?:le|la|les|l['’]|the|el|los|las|du|des|del|with|avec|con|by|par|por)\s*$", re.I
+)
+_PROGRAMME_AFTER = re.compile(
+    r"\)?\s*(?:" + "|".join(lexicon.words("programme_words")) + r")\b", re.I
 )
 _ROMAN = re.compile(r"^[IVXLC]+$")
 
@@ -237,6 +247,12 @@ class ActorMatcher:
         for surface, code in self._forms("organization", "contextual"):
             self._add("organization", code, surface, matcher=self.contextual)
 
+    def is_city(self, name: str) -> bool:
+        """Whether the gazetteer knows ``name`` as a city of a member state."""
+        from mandategraph.graph.extraction.places import state_of_city
+
+        return state_of_city(self.registry, name) is not None
+
     def _forms(self, kind: Kind, form: Form) -> list[tuple[str, str]]:
         """Non-default forms (adjectives, contextual names) of the registry."""
         return self.registry.names(kind, forms=[form])
@@ -305,6 +321,20 @@ class ActorMatcher:
             ],
             lambda name: fold(" ".join(name.split())) in self.known_surfaces,
         )
+        # "Port of Spain": a city whose name holds a state's is the city
+        for match in _PLACE.finditer(clean):
+            name = match.group("name").rstrip(".")
+            s0, e0 = match.start("name"), match.start("name") + len(name)
+            inner = [
+                span
+                for span in kept
+                if s0 <= span.start_char
+                and span.end_char <= e0
+                and (span.start_char, span.end_char) != (s0, e0)
+                and self._labels[span.label_][0] == "state"
+            ]
+            if inner and self.is_city(name):
+                kept = [span for span in kept if span not in inner]
         if orgs:
             kept = [
                 span
@@ -402,6 +432,14 @@ class ActorMatcher:
                 continue
             if acronym.startswith("AG/RES") or acronym == "RES":  # resolution symbols
                 continue
+            if _SYMBOL_LIKE.search(acronym) or acronym in _FORMULA_WORDS:
+                # "CP/CSH-1497/13": a document symbol; "VISTO": a resolution's formula
+                continue
+            if (
+                _PROGRAMME_BEFORE.search(clean, max(0, match.start() - 80), match.start())
+                and not _ARTICLE_BEFORE.search(clean, max(0, match.start() - 12), match.start())
+            ) or _PROGRAMME_AFTER.match(clean, match.end()):
+                continue  # "son programme de formation ... PROCCER": a programme's name
             if (
                 acronym.lower() in _STOP_WORDS
                 or (letters > 6 and acronym.isalpha())
@@ -414,13 +452,6 @@ class ActorMatcher:
             mention.label = acronym
             if not taken.overlaps(mention.start, mention.end):
                 found.append(mention)
-        for match in _ORG_HEAD.finditer(clean):
-            phrase = match.group("p")
-            mention = self._mention(text, index, "candidate", phrase, match.start(), match.end())
-            mention.label = " ".join(phrase.split())
-            if fold(phrase) in self.known_surfaces or taken.overlaps(mention.start, mention.end):
-                continue
-            found.append(mention)
         return found
 
 

@@ -48,7 +48,7 @@ _HEADING_MAX = 150
 _ABBREVIATIONS = frozenset(
     """m mm mr mrs ms dr drs sr sra srta sres st ste sto sta art arts no nos núm nº n° p pp cf
     ex res corr vol inc ltd co av prof mme mlle messrs jr dept gen gov sec amb lic ing
-    e.g i.e p.ex etc al""".split()
+    e.g i.e p.ex etc al approx env aprox ca""".split()
 )
 # A sentence ends at . ! ? (and any closing quote/bracket), before whitespace and a
 # capital, an opening quote or a digit.
@@ -214,6 +214,7 @@ def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int, st
     current: list[int] | None = None
     kind = "text"
     last_line = (start, start)
+    bulleted = False
     for line_start, line_end in lines:
         a, b = start + line_start, start + line_end
         raw = text[a:b]
@@ -236,13 +237,15 @@ def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int, st
             and kind == "text"
             and (
                 _continues(text[current[1] - 1 : current[1]], line)
-                or _wraps(text, last_line, line)
+                or _wraps(text, last_line, a, line)
+                or (bulleted and _hangs(text, last_line, a, line))
             )
         ):
             current[1] = b
             last_line = (a, b)
             continue
         last_line = (a, b)
+        bulleted = bool(_BULLET.match(line))
         if current:
             spans.append((current[0], current[1], kind))
         current = [a, b]
@@ -258,10 +261,29 @@ WRAPPED_LINE = 60
 _NOT_CONTINUATION = re.compile(r"[ \t]*(?:[•●▪◦·\-–—*]|\(?[a-zA-Z0-9]{1,3}[.)][ \t])")
 
 
-def _wraps(text: str, previous: tuple[int, int], line: str) -> bool:
-    """Whether ``line`` goes on with a sentence that ``previous``, a long line, breaks."""
+def _wraps(text: str, previous: tuple[int, int], start: int, line: str) -> bool:
+    """Whether ``line`` (at ``start``) goes on with a sentence that ``previous``, a long
+    line right above it, breaks."""
     a, b = previous
-    if b - a < WRAPPED_LINE or text[b - 1] in ".!?:;)»”\"":
+    if b - a < WRAPPED_LINE or text[b - 1] in "!?:;)»”\"":
+        return False
+    if text[b - 1] == ".":
+        # "approx.\n40 frontline workers": an abbreviation ends no sentence
+        word = _LAST_WORD.search(text, max(a, b - 40), b)
+        if not word or word.group(1).lower().rsplit("/", 1)[-1] not in _ABBREVIATIONS:
+            return False
+    if text.count("\n", b, start) != 1:
+        return False  # a blank line between: a new paragraph
+    return not _NOT_CONTINUATION.match(line)
+
+
+_BULLET = re.compile(r"[•●▪◦·\-–—*][ \t]")
+
+
+def _hangs(text: str, previous: tuple[int, int], start: int, line: str) -> bool:
+    """Whether ``line`` (at ``start``) is an indented line of the bulleted item above
+    it ("•  un atelier ...;" / "   38 fonctionnaires ... y ont participé;")."""
+    if text.count("\n", previous[1], start) != 1 or start == 0 or text[start - 1] not in " \t":
         return False
     return not _NOT_CONTINUATION.match(line)
 

@@ -20,9 +20,23 @@ def candidates(path: Path) -> list[str]:
 
 
 def test_unknown_acronyms_of_the_seed_are_candidates() -> None:
+    # PSAP is no longer listed: it is the acronym of a programme ("Programme de
+    # partenariat pour l'assistance en matière de sécurité portuaire (PSAP)"), and
+    # programme names are not organizations (issue 12)
     assert candidates(CORPUS / "oas-sms-caribbean-sids-activities-2010.fr.txt") == [
-        "DVLM", "IPO", "PSAP",
+        "DVLM", "IPO",
     ]
+
+
+def test_symbols_formula_words_and_programmes_are_not_candidates(tmp_path: Path) -> None:
+    path = tmp_path / "report.fr.txt"
+    path.write_text(
+        "CONSEIL PERMANENT                      CP/CSH-1497/13\n\n"
+        "1. DROGUES\n\nVISTO le rapport, la CICAD a étendu son programme de formation "
+        "PROCCER et travaillé avec le XKCDQ à Castries.\n",
+        encoding="utf-8",
+    )
+    assert candidates(path) == ["XKCDQ"]
 
 
 def test_resolution_words_in_capitals_are_not_candidates() -> None:

@@ -27,3 +27,36 @@ def test_annex_after_the_last_section_is_apart() -> None:
     assert (annex.number, annex.implicit) == ("annex", True)
     assert seg.section_at(text.index("Feb.")).number == "annex"
     assert seg.section_at(text.index("The OID")).number == "1"
+
+
+def test_indented_line_of_a_bullet_belongs_to_its_item() -> None:
+    text = (
+        "III. SÉCURITÉ\n\nIl a réalisé les activités suivantes :\n\n"
+        "•       un atelier tenu à Nassau avec l'appui du Canada;\n"
+        "        38 fonctionnaires y ont participé;\n\n"
+        "•       un exercice de trois jours.\n"
+    )
+    seg = segment(text)
+    item = next(p for p in seg.paragraphs if "Nassau" in text[p.start : p.end])
+    assert "38 fonctionnaires" in text[item.start : item.end]
+    assert "exercice" not in text[item.start : item.end]
+
+
+def test_a_wrapped_line_goes_on_before_a_capital() -> None:
+    text = (
+        "II. DROGUES\n\nIl a organisé une formation pour des spécialistes venus de la Jamaïque, "
+        "de la\nTrinité-et-Tobago et de la Barbade.\n\nNouveau paragraphe.\n"
+    )
+    seg = segment(text)
+    sentences = [s.text for s in seg.sentences]
+    assert any("Jamaïque, de la\nTrinité-et-Tobago" in s for s in sentences)
+    assert "Nouveau paragraphe." in sentences
+
+
+def test_an_abbreviation_at_a_line_end_goes_on() -> None:
+    text = (
+        "1. DEMAND\n\nThe trainers then delivered national courses in two states, which "
+        "together trained approx.\n40 frontline workers from the health services.\n"
+    )
+    sentences = [s.text for s in segment(text).sentences]
+    assert len(sentences) == 1 and "approx.\n40 frontline" in sentences[0]
