@@ -39,8 +39,8 @@ def test_seed_mandates_without_activity_are_the_inferred_ones(
                           "AG/RES. 2397 (XXXVIII-O/08) 6.b", "AG/RES. 2397 (XXXVIII-O/08) 6.c"}
     five_f = found["AG/RES. 2485 (XXXIX-O/09) 5.f"]
     assert five_f.detail.startswith("inferred")
-    # its evidence: the citation of 5.g that implies it, in section 8 of the report
-    assert (five_f.document, five_f.section) == (SEED, "8")
+    # its evidence: a citation of 5.g that implies it (sections 7 and 8 cite 5.g)
+    assert five_f.document == SEED and five_f.section in {"7", "8"}
     assert five_f.quote and "5.g" in five_f.quote
 
 
