@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from mandategraph.api import canned, pages, protocol, rest, sparql
+from mandategraph.api import canned, compliance_pages, pages, protocol, rest, sparql
 from mandategraph.api.limits import BodyLimit
 from mandategraph.api.network import router as network_router
 from mandategraph.api.responses import error_response
@@ -118,4 +118,5 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     pages.setup(app)
     canned.setup(app)
     rest.setup(app)
+    compliance_pages.setup(app)
     return app
