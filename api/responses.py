@@ -137,6 +137,7 @@ def nav_links(request: Request) -> list[tuple[str, str]]:
         ("/queries", "Queries"),
         ("/activities", "Activities"),
         ("/mandates", "Mandates"),
+        ("/compliance", "Compliance"),
         ("/actors", "Actors"),
         ("/states", "States"),
         ("/documents", "Documents"),

@@ -47,3 +47,42 @@ def test_a_resolution_known_only_from_the_reference_data_has_a_page(client: Test
     text = words(response.text)
     assert "Special Security Concerns of the Small Island States of the Caribbean" in text
     assert "Adopted: 2007-06-05" in text
+
+
+def test_acted_on_figures_agree_everywhere(client: TestClient, built_store: Store) -> None:
+    """One definition of "acted on" (an activity implements the paragraph or one of its
+    sub-paragraphs): the home page, the mandates list, the JSON API, the canned queries
+    and the no-activity check give the same figures."""
+    from mandategraph.graph.sparql.results import to_table
+    from mandategraph.queries.catalog import get_query
+    from mandategraph.queries.compliance import run_checks
+
+    home = words(client.get("/", headers=BROWSER).text)
+    acted, total = (int(n) for n in re.search(
+        r"(\d+) of (\d+) mandates have a reported activity", home).groups())  # type: ignore[union-attr]
+    api = client.get("/api/paragraphs", params={"limit": 500}).json()
+    api_acted = client.get("/api/paragraphs", params={"has_activity": "true"}).json()["total"]
+    page = words(client.get("/mandates?has_activity=false&limit=500", headers=BROWSER).text)
+    canned = {(r["resolution"].value, r["paragraph"].value): int(r["activities"].value)
+              for r in built_store.query(get_query("mandates").sparql({}))}
+    status = {(r["resolution"].value, r["paragraph"].value):
+              (r["status"].value, int(r["activities"].value))
+              for r in built_store.query(get_query("mandate-status").sparql({}))}
+    by_api = {p["id"]: p["activities"] for p in api["items"]}
+    assert api["total"] == total == len(canned) == len(status)
+    assert api_acted == acted == sum(1 for n in canned.values() if n > 0)
+    assert acted == sum(1 for s, _n in status.values()
+                        if s in ("implemented", "in progress", "planned only"))
+    assert sorted(by_api.values()) == sorted(canned.values()) \
+        == sorted(n for _s, n in status.values())
+    assert canned == {k: n for k, (_s, n) in status.items()}
+    # the paragraphs with no activity: the list, and the check's plus the not applicable
+    unacted = {k for k, n in canned.items() if n == 0}
+    for _symbol, number in unacted:
+        assert number in page
+    findings = run_checks(lambda text: to_table(built_store.query(text)),  # type: ignore[arg-type]
+                          kinds=["no-activity"])
+    checked = {tuple(f.subject.rsplit(" ", 1)) for f in findings}
+    not_applicable = {k for k, (s, _n) in status.items() if s == "not applicable"}
+    assert checked | not_applicable == unacted
+    assert acted == 9 and total == 13  # the seed: 9 acted on, 4 inferred

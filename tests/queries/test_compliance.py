@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,8 @@ def test_seed_mandates_without_activity_are_the_inferred_ones(
                           "AG/RES. 2397 (XXXVIII-O/08) 6.b", "AG/RES. 2397 (XXXVIII-O/08) 6.c"}
     five_f = found["AG/RES. 2485 (XXXIX-O/09) 5.f"]
     assert five_f.detail.startswith("inferred")
-    # its evidence: the citation of 5.g that implies it, in section 8 of the report
-    assert (five_f.document, five_f.section) == (SEED, "8")
+    # its evidence: a citation of 5.g that implies it (sections 7 and 8 cite 5.g)
+    assert five_f.document == SEED and five_f.section in {"7", "8"}
     assert five_f.quote and "5.g" in five_f.quote
 
 
@@ -76,7 +77,19 @@ def test_seed_renewals(seed_findings: list[Finding]) -> None:
     assert len(found) == 2
 
 
-def test_check_json_and_fail_on(built_path: tuple[Path, object], runner: CliRunner) -> None:
+@pytest.fixture()
+def patient(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A query timeout that a machine shared by many test runs does not reach."""
+    from mandategraph.api.settings import get_settings
+
+    monkeypatch.setenv("MANDATEGRAPH_QUERY_TIMEOUT", "120")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_check_json_and_fail_on(built_path: tuple[Path, object], runner: CliRunner,
+                                patient: None) -> None:
     location = str(built_path[0])
     result = runner.invoke(app, ["--store", location, "check", "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -95,7 +108,7 @@ def test_check_json_and_fail_on(built_path: tuple[Path, object], runner: CliRunn
 
 
 def test_check_csv_lists_every_finding(built_path: tuple[Path, object],
-                                       runner: CliRunner) -> None:
+                                       runner: CliRunner, patient: None) -> None:
     location = str(built_path[0])
     as_json = json.loads(runner.invoke(
         app, ["--store", location, "check", "--format", "json"]).stdout)["findings"]
