@@ -13,7 +13,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from mandategraph.api import canned, graph_store, pages, protocol, rest, sparql, vocabulary
+from mandategraph.api import (
+    canned,
+    graph_store,
+    pages,
+    protocol,
+    rest,
+    search,
+    sparql,
+    vocabulary,
+)
 from mandategraph.api.limits import BodyLimit
 from mandategraph.api.network import router as network_router
 from mandategraph.api.responses import error_response
@@ -120,4 +129,5 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     rest.setup(app)
     graph_store.setup(app)
     vocabulary.setup(app)
+    search.setup(app)
     return app

@@ -18,7 +18,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from mandategraph.api import cli_documents
+from mandategraph.api import cli_documents, cli_search
 from mandategraph.api.cli_support import (
     app,
     check_port,
@@ -38,7 +38,7 @@ from mandategraph.graph.sparql.formats import EXPORT_FORMATS
 from mandategraph.graph.store import MEMORY, Store
 
 #: The commands of other modules, named here so that importing this module adds them.
-MORE_COMMANDS = (cli_documents,)
+MORE_COMMANDS = (cli_documents, cli_search)
 
 
 class QueryFormat(StrEnum):
@@ -109,6 +109,7 @@ def build(
         )
         stats = store.stats()
         warn_if_stale(store)
+    cli_search.refresh_index(state.store_location or settings.store)
     for path, exc in report.failures:
         err.print(f"[red]skipped[/red] {path.name}: {exc.message}", highlight=False)
     # the title on a line of its own: as the table's title it wraps to the table's width
@@ -193,6 +194,7 @@ def ingest(
             if java_available():
                 materialize_inferences(store)
         warn_if_stale(store)
+    cli_search.refresh_index(state.store_location or settings.store)
 
 
 # -- reading ---------------------------------------------------------------------------
