@@ -20,7 +20,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -47,14 +47,19 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def word_keys(word: str, languages: Iterable[str], *, query: bool = False) -> set[str]:
+def word_keys(word: str, languages: Iterable[str], *, query: bool = False) -> frozenset[str]:
     """The keys of one word: its folded form and its stems in each language.
 
     Indexed words get two stems each (stemmed then folded, and folded then stemmed,
     since a stemmer reads accents); a query's words only the second, so that a word
     typed with or without its accents has the same keys.
     """
-    lower = word.casefold()
+    return _keys(word.casefold(), tuple(languages), query)
+
+
+@lru_cache(maxsize=500_000)
+def _keys(lower: str, languages: tuple[str, ...], query: bool) -> frozenset[str]:
+    # words repeat: each (word, languages) is stemmed once per process
     folded = fold(lower)
     keys = {folded}
     for lang in languages:
@@ -62,7 +67,7 @@ def word_keys(word: str, languages: Iterable[str], *, query: bool = False) -> se
         if not query:
             keys.add(fold(stemmer.stemWord(lower)))
         keys.add(stemmer.stemWord(folded))
-    return {k for k in keys if k}
+    return frozenset(k for k in keys if k)
 
 
 def text_keys(text: str, language: str | None) -> str:
@@ -185,11 +190,11 @@ def build_index(found: Iterable[Entry], path: str | Path = ":memory:") -> sqlite
     return connection
 
 
-def match_expression(query: str) -> tuple[str, set[str]]:
+def match_expression(query: str) -> tuple[str, frozenset[str]]:
     """The FTS5 expression of a user's query (each word's keys OR-ed, words AND-ed), and
     all its keys; empty when the query has no word."""
     groups = []
-    every: set[str] = set()
+    every: frozenset[str] = frozenset()
     for word in WORD.findall(query):
         keys = word_keys(word, LANGUAGES, query=True)
         every |= keys
@@ -197,7 +202,7 @@ def match_expression(query: str) -> tuple[str, set[str]]:
     return " AND ".join(groups), every
 
 
-def snippet(text: str, language: str | None, keys: set[str]) -> list[tuple[str, bool]]:
+def snippet(text: str, language: str | None, keys: frozenset[str]) -> list[tuple[str, bool]]:
     """A window of ``text`` around its first matching word, as (text, highlighted) parts."""
     languages = [language] if language in LANGUAGES else list(LANGUAGES)
     marks = [m for m in WORD.finditer(text) if word_keys(m.group(), languages) & keys]
