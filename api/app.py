@@ -20,6 +20,7 @@ from mandategraph.api import (
     pages,
     protocol,
     rest,
+    search,
     sparql,
     vocabulary,
 )
@@ -133,4 +134,5 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     graph_store.setup(app)
     vocabulary.setup(app)
     compliance_pages.setup(app)
+    search.setup(app)
     return app

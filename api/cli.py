@@ -18,7 +18,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from mandategraph.api import cli_documents, curation, evaluation
+from mandategraph.api import cli_documents, cli_search, curation, evaluation
 from mandategraph.api.cli_network import register as register_network
 from mandategraph.api.cli_support import (
     QueryFormat,
@@ -43,7 +43,7 @@ from mandategraph.graph.sparql.formats import EXPORT_FORMATS
 from mandategraph.graph.store import MEMORY
 
 #: The commands of other modules, named here so that importing this module adds them.
-MORE_COMMANDS = (cli_documents,)
+MORE_COMMANDS = (cli_documents, cli_search)
 
 
 class ExportFormat(StrEnum):
@@ -111,6 +111,7 @@ def build(
             hide_candidates(store, rejected)
         stats = store.stats()
         warn_if_stale(store)
+    cli_search.refresh_index(state.store_location or settings.store)
     for path, exc in report.failures:
         err.print(f"[red]skipped[/red] {path.name}: {exc.message}", highlight=False)
     # the title on a line of its own: as the table's title it wraps to the table's width
@@ -201,6 +202,7 @@ def ingest(
             if java_available():
                 materialize_inferences(store)
         warn_if_stale(store)
+    cli_search.refresh_index(state.store_location or settings.store)
 
 
 # -- reading ---------------------------------------------------------------------------

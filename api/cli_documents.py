@@ -18,6 +18,7 @@ from typing import Annotated
 
 import typer
 
+from mandategraph.api.cli_search import refresh_index
 from mandategraph.api.cli_support import app, err, handle_errors, open_store, out, warn_if_stale
 from mandategraph.api.settings import get_settings
 from mandategraph.graph.store import Store
@@ -75,6 +76,8 @@ def remove(
             if java_available():
                 materialize_inferences(store)
         warn_if_stale(store)
+        location = store.location
+    refresh_index(location)
 
 
 def _slug_of(name: str) -> str:

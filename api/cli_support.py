@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from mandategraph.api.settings import get_settings
 from mandategraph.errors import BadParameterError, MandategraphError, StoreError
@@ -140,13 +141,15 @@ def print_results(results: Any, fmt: QueryFormat, *, noun: str) -> None:
     sys.stdout.flush()
 
 
-def print_table(columns: list[str], rows: list[list[str | None]], *, title: str = "") -> None:
-    """Print rows as a table on stdout, long values folded."""
+def print_table(columns: list[str], rows: list[list[str | None]], *, title: str = "",
+                markup: bool = False) -> None:
+    """Print rows as a table on stdout, long values folded; ``markup``: the cells hold
+    rich markup (escaped by the caller)."""
     table = RichTable(title=title or None, show_lines=False)
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*("" if v is None else v for v in row))
+        table.add_row(*("" if v is None else v if markup else Text(v) for v in row))
     out.print(table)
 
 

@@ -270,6 +270,7 @@ def activities_page(request: Request) -> HTMLResponse:
 @router.get("/mandates", response_class=HTMLResponse)
 def mandates_page(request: Request) -> HTMLResponse:
     """Operative paragraphs (mandates), with the activities implementing each."""
+    check_parameters(request.query_params.keys(), ("resolution", "has_activity", "limit", "offset"))
     reader = reader_for(request)
     limit, offset = paging(request)
     resolution = query_text(request, "resolution")
@@ -290,6 +291,7 @@ def mandates_page(request: Request) -> HTMLResponse:
 @router.get("/resolutions", response_class=HTMLResponse)
 def resolutions_page(request: Request) -> HTMLResponse:
     """General Assembly resolutions known to the graph."""
+    check_parameters(request.query_params.keys(), ("limit", "offset"))
     reader = reader_for(request)
     limit, offset = paging(request)
     found = list_resolutions(reader, limit=limit, offset=offset)
@@ -302,6 +304,7 @@ def resolutions_page(request: Request) -> HTMLResponse:
 @router.get("/actors", response_class=HTMLResponse)
 def actors_page(request: Request) -> HTMLResponse:
     """Organizations: OAS bodies and partners, most active first."""
+    check_parameters(request.query_params.keys(), ("kind", "has_activity", "limit", "offset"))
     reader = reader_for(request)
     limit, offset = paging(request)
     kind = query_text(request, "kind")
@@ -316,6 +319,7 @@ def actors_page(request: Request) -> HTMLResponse:
 @router.get("/states", response_class=HTMLResponse)
 def states_page(request: Request) -> HTMLResponse:
     """Member states and beneficiary states, with the activities serving each."""
+    check_parameters(request.query_params.keys(), ("member", "has_activity", "limit", "offset"))
     reader = reader_for(request)
     limit, offset = paging(request)
     member = query_bool(request, "member")
@@ -331,6 +335,7 @@ def states_page(request: Request) -> HTMLResponse:
 @router.get("/documents", response_class=HTMLResponse)
 def documents_page(request: Request) -> HTMLResponse:
     """The documents the graph was read from."""
+    check_parameters(request.query_params.keys(), ("limit", "offset"))
     reader = reader_for(request)
     limit, offset = paging(request)
     found = list_documents(reader, limit=limit, offset=offset)

@@ -158,3 +158,19 @@ def test_pages_read_well(server: str, page: object, name: str, path: str, expect
 def test_chromium_is_debians() -> None:
     # never a browser downloaded by "playwright install"
     assert CHROMIUM.exists() or shutil.which("chromium") is None
+
+
+def test_the_search_box_finds_and_highlights(server: str, page: object) -> None:
+    page.goto(f"{server}/activities")  # type: ignore[attr-defined]
+    box = page.locator("header form.site-search input[name=q]")  # type: ignore[attr-defined]
+    box.fill("custom trainings")
+    box.press("Enter")
+    page.wait_for_url("**/search?q=custom+trainings")  # type: ignore[attr-defined]
+    results = page.locator("ol.results li")  # type: ignore[attr-defined]
+    results.first.wait_for(timeout=20_000)
+    assert "customs training in Jamaica" in results.first.inner_text()
+    marked = page.locator("ol.results li mark").all_inner_texts()  # type: ignore[attr-defined]
+    assert {"customs", "training"} <= {m.lower() for m in marked}
+    assert page.locator("ol.results li mark").first.is_visible()  # type: ignore[attr-defined]
+    assert not page.errors, page.errors  # type: ignore[attr-defined]
+    shoot(page, "search")

@@ -1,0 +1,97 @@
+"""Full-text search on documents ingested for real: the researcher's examples of issue 14
+(Kingstown is not Kingston, "formación" finds Spanish training, accents are ignored), the
+CLI command, and the index rewritten beside the store by ingest and remove."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mandategraph.api.cli import app
+from mandategraph.graph.search import index_path, open_index, search
+from mandategraph.graph.store import Store
+from tests.support import unavailable
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV = ROOT.parent / "shared" / "dev-corpus"
+FRENCH = DEV / "rapport-2013.fr.txt"
+SPANISH = ROOT / "tests" / "data" / "es-informe-dsp-centroamerica-2013.txt"
+SEED = ROOT / "corpus" / "oas-sms-caribbean-sids-activities-2010.fr.txt"
+ENGLISH = ROOT / "tests" / "data" / "en-report-cicad-eastern-caribbean-2012.txt"
+
+
+def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def location(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not FRENCH.is_file():
+        unavailable("the shared dev corpus is not beside the repository")
+    where = tmp_path_factory.mktemp("search") / "store"
+    code, _out, err = run(CliRunner(), "--store", str(where), "ingest", "--no-reason",
+                          str(SEED), str(FRENCH), str(SPANISH), str(ENGLISH))
+    assert code == 0, err
+    return where
+
+
+@pytest.fixture(scope="module")
+def index(location: Path) -> Iterator[object]:
+    with Store.open(location, read_only=True) as store:
+        connection = open_index(store)
+        yield connection
+        connection.close()
+
+
+def titles(hits: list) -> list[str]:
+    return [hit.title for hit in hits]
+
+
+def test_kingstown_finds_the_port_exercise_and_not_kingston(index: object) -> None:
+    total, hits = search(index, "Kingstown")  # type: ignore[arg-type]
+    assert total >= 1
+    assert any("port de Kingstown" in "".join(t for t, _m in h.snippet) for h in hits)
+    assert all("Kingstown" in "".join(t for t, _m in h.snippet) for h in hits)
+    _total, kingston = search(index, "Kingston")  # type: ignore[arg-type]
+    assert kingston and not {h.iri for h in kingston} & {h.iri for h in hits}
+
+
+def test_formacion_finds_spanish_training(index: object) -> None:
+    total, hits = search(index, "formación", kind="activity")  # type: ignore[arg-type]
+    assert total >= 1
+    assert all(hit.language == "es" for hit in hits)
+    assert any("curso" in hit.title for hit in hits)
+
+
+def test_accents_are_ignored(index: object) -> None:
+    plain = search(index, "securite", limit=100)  # type: ignore[arg-type]
+    accented = search(index, "sécurité", limit=100)  # type: ignore[arg-type]
+    assert plain[0] > 5 and plain[0] == accented[0]
+    marked = [t for h in plain[1] for t, m in h.snippet if m]
+    assert any(word.lower() == "sécurité" for word in marked)
+
+
+def test_every_word_must_match_and_nonsense_finds_nothing(index: object) -> None:
+    both, _ = search(index, "Kingstown port")  # type: ignore[arg-type]
+    assert both >= 1
+    assert search(index, "Kingstown zzyzx")[0] == 0  # type: ignore[arg-type]
+    assert search(index, "   ")[0] == 0  # type: ignore[arg-type]
+    assert search(index, '"" OR * NEAR(')[0] == 0  # type: ignore[arg-type]
+
+
+def test_the_cli_searches_and_remove_rewrites_the_index(location: Path) -> None:
+    runner = CliRunner()
+    assert index_path(location).is_file()
+    code, out, err = run(runner, "--store", str(location), "search", "Kingstown")
+    assert code == 0 and "Kingstown" in out and "1 result" in err
+    code, _out, err = run(runner, "--store", str(location), "remove", "--no-reason",
+                          "rapport-2013-fr")
+    assert code == 0, err
+    code, out, err = run(runner, "--store", str(location), "search", "Kingstown")
+    assert code == 0 and "0 results" in err and "Kingstown" not in out
+    code, _out, err = run(runner, "--store", str(location), "search", "x", "--kind", "thing")
+    assert code == 2
