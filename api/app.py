@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from mandategraph.api import canned, pages, protocol, rest, sparql
+from mandategraph.api import canned, charts, pages, protocol, rest, sparql
 from mandategraph.api.limits import BodyLimit
 from mandategraph.api.network import router as network_router
 from mandategraph.api.responses import error_response
@@ -115,6 +115,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     # routers: each module of api/ adds its own line here
     app.include_router(sparql.router)
     app.include_router(network_router)
+    app.include_router(charts.router)
     pages.setup(app)
     canned.setup(app)
     rest.setup(app)

@@ -207,6 +207,7 @@ def home(request: Request) -> HTMLResponse:
         "themes": themes(reader),
         "queries": list(load_catalog().values()),
         "has_graph": has_route(request.app, "/graph"),
+        "has_charts": has_route(request.app, "/charts"),
     })
 
 

@@ -238,3 +238,21 @@ def test_actor_page_leads_to_its_ego_network(server: str, page: object,
         built_store).number_of_nodes()
     page.goto(f"{server}/")  # type: ignore[attr-defined]
     assert page.locator('main a[href="/graph"]').count() == 1  # type: ignore[attr-defined]
+
+
+def test_the_timeline_and_the_map_render(server: str, page: object) -> None:
+    page.goto(f"{server}/charts")  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => Object.keys(window.mandategraphCharts).length === 4", timeout=60_000)
+    assert set(page.evaluate("() => Object.values(window.mandategraphCharts)")) == {"drawn"}  # type: ignore[attr-defined]
+    # the timeline has its bars, the map a shape per member state (small islands too)
+    bars = page.locator("[data-chart=timeline] svg .mark-rect path")  # type: ignore[attr-defined]
+    assert bars.count() >= 5
+    shapes = page.locator("[data-chart=map] svg .mark-shape path")  # type: ignore[attr-defined]
+    assert shapes.count() >= 35
+    # Saint Kitts and Nevis, a few pixels of land, is drawn with a visible box
+    sizes = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '[data-chart=map] svg .mark-shape path')).map(p => {
+          const b = p.getBBox(); return Math.max(b.width, b.height); })""")  # type: ignore[attr-defined]
+    assert min(sizes) > 0
+    shoot(page, "charts")
