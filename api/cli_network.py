@@ -27,7 +27,6 @@ from rich.table import Table
 from mandategraph.api.responses import STATIC_DIR
 from mandategraph.errors import BadParameterError, StoreError
 from mandategraph.graph.store import Store
-from mandategraph.visualizations import charts
 from mandategraph.visualizations.analytics import metrics, stats_json, summary
 from mandategraph.visualizations.export import FORMATS, export, to_graphml, to_json_bytes
 from mandategraph.visualizations.graphs import (
@@ -94,6 +93,8 @@ def write_chart(spec: dict[str, Any], suffix: str, title: str) -> bytes:
     Raises:
         BadParameterError: an extension not in :data:`CHART_SUFFIXES`.
     """
+    from mandategraph.visualizations import charts  # altair: only when a chart is drawn
+
     if suffix == ".json":
         return json.dumps(spec, indent=2).encode("utf-8")
     if suffix == ".html":
@@ -215,6 +216,8 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
             _check_suffix(suffix, html=True)
         graph = partnerships(theme, state, year_from, year_to, kind, actor)
         if suffix in (".svg", ".png"):
+            from mandategraph.visualizations import charts
+
             write_output(charts.render(charts.network_chart(graph), suffix[1:]), out_file)
         elif suffix == ".html":
             title = f"{actor} and its partners" if actor else "Who works with whom"
@@ -225,6 +228,8 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
 
     def chart(name: str, out_file: Path, theme: str | None, state: str | None,
               year_from: int | None, year_to: int | None) -> None:
+        from mandategraph.visualizations import charts
+
         suffix = out_file.suffix.lower()
         if suffix not in CHART_SUFFIXES:
             write_chart({}, suffix, name)  # the one-line error, before any work

@@ -279,3 +279,55 @@ def to_html(spec: dict[str, Any], *, scripts: list[str], title: str) -> str:
     return env.get_template("chart.html").render(
         title=title, spec=Markup(script_json(spec)),
         scripts=[Markup(s.replace("</script", "<\\/script")) for s in scripts])
+
+
+def table_chart(columns: list[str], rows: list[list[str | None]],
+                numeric: list[bool]) -> dict[str, Any] | None:
+    """A chart for a query's results when their columns fit one, else ``None``.
+
+    - a count by year (a ``year`` column and another number): bars per year, stacked
+      by the first text column;
+    - a pair list (two text columns and a number): a grid of the pairs, shaded;
+    - a count by something (a text column whose values are all different, and a
+      number, in a narrow table): bars, longest first.
+    """
+    if not rows or len(rows) > 500 or not any(numeric) or len(columns) > 6:
+        return None
+    texts = [i for i, n in enumerate(numeric)
+             if not n and all("|" not in (row[i] or "") for row in rows)]
+    numbers = [i for i, n in enumerate(numeric) if n and columns[i] != "year"]
+    if not numbers:
+        return None
+    count = numbers[0]
+
+    def values(*keep: int) -> list[dict[str, Any]]:
+        found = []
+        for row in rows:
+            item: dict[str, Any] = {columns[i]: row[i] for i in keep}
+            item[columns[count]] = float(row[count] or 0)
+            found.append(item)
+        return found
+
+    data = alt.Data(values=[])
+    if "year" in columns and len(columns) <= 4:
+        year = columns.index("year")
+        colour = texts[0] if texts else None
+        data = alt.Data(values=values(year, *([colour] if colour is not None else [])))
+        chart = alt.Chart(data).mark_bar().encode(
+            x=alt.X(f"{columns[year]}:O"), y=alt.Y(f"sum({columns[count]}):Q",
+                                                    title=columns[count]))
+        if colour is not None:
+            chart = chart.encode(color=alt.Color(f"{columns[colour]}:N"))
+    elif len(columns) == 3 and texts[:2] == [0, 1] and count == 2:
+        data = alt.Data(values=values(0, 1))
+        chart = alt.Chart(data).mark_rect().encode(
+            x=alt.X(f"{columns[0]}:N"), y=alt.Y(f"{columns[1]}:N"),
+            color=alt.Color(f"{columns[2]}:Q", scale=alt.Scale(scheme="oranges")))
+    elif texts and len({row[texts[0]] for row in rows}) == len(rows):
+        data = alt.Data(values=values(texts[0]))
+        chart = alt.Chart(data).mark_bar().encode(
+            y=alt.Y(f"{columns[texts[0]]}:N", sort="-x"), x=alt.X(f"{columns[count]}:Q"))
+    else:
+        return None
+    return chart.encode(tooltip=[alt.Tooltip(f"{c}:N") for c in columns
+                                 if c in data.values[0]]).properties(width=560).to_dict()

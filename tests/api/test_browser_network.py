@@ -256,3 +256,14 @@ def test_the_timeline_and_the_map_render(server: str, page: object) -> None:
           const b = p.getBBox(); return Math.max(b.width, b.height); })""")  # type: ignore[attr-defined]
     assert min(sizes) > 0
     shoot(page, "charts")
+
+
+def test_a_count_by_year_offers_a_chart_beside_its_table(server: str, page: object) -> None:
+    page.goto(f"{server}/queries/timeline")  # type: ignore[attr-defined]
+    page.wait_for_function("() => window.mandategraphChart === 'drawn'",  # type: ignore[attr-defined]
+                           timeout=30_000)
+    assert page.locator("#query-chart svg .mark-rect path").count() >= 5  # type: ignore[attr-defined]
+    assert page.locator("table.results tbody tr").count() >= 5  # type: ignore[attr-defined]
+    shoot(page, "query-timeline-chart", full=False)
+    page.goto(f"{server}/queries/activities")  # type: ignore[attr-defined]
+    assert page.locator("#query-chart").count() == 0  # type: ignore[attr-defined]

@@ -76,3 +76,27 @@ def test_unknown_chart_and_format_are_bad_parameters(store: Store) -> None:
         chart_spec("pie", store)
     with pytest.raises(BadParameterError):
         render(chart_spec("themes", store), "gif")
+
+
+def test_query_results_get_a_chart_when_their_columns_fit() -> None:
+    from mandategraph.visualizations.charts import table_chart
+
+    by_year = table_chart(["year", "theme", "activities"],
+                          [["2009", "cybersecurity", "2"], ["2010", "border-control", "3"]],
+                          [True, False, True])
+    assert by_year is not None and by_year["mark"]["type"] == "bar"
+    assert by_year["encoding"]["x"]["field"] == "year"
+    assert by_year["encoding"]["color"]["field"] == "theme"
+    pairs = table_chart(["actor_a", "actor_b", "activities"],
+                        [["CICTE", "ICAO", "2"], ["CICAD", "DPS", "3"]], [False, False, True])
+    assert pairs is not None and pairs["mark"]["type"] == "rect"
+    coverage = table_chart(["state", "activities", "themes"],
+                           [["JAM", "3", "a|b"], ["BRB", "0", ""]], [False, True, False])
+    assert coverage is not None and coverage["encoding"]["y"]["field"] == "state"
+    # a list of activities is not a count of anything
+    assert table_chart(["activity", "label", "a", "b", "c", "d", "participants"],
+                       [["x", "y", "", "", "", "", "3"]], [False] * 6 + [True]) is None
+    assert table_chart(["activity", "label", "year", "status", "states", "quote", "participants"],
+                       [["x", "y", "2010", "", "", "", "3"]], [False, False, True] + [False] * 3
+                       + [True]) is None
+    assert table_chart(["resolution", "text"], [["r", "t"]], [False, False]) is None
