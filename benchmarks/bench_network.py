@@ -174,7 +174,7 @@ def settle_seconds(page: bytes, *, timeout: float) -> float | None:
         tab.route("**/*", serve)
         # a big page runs its script for a long while before "load": wait for the layout
         tab.goto(f"{base}/graph", wait_until="commit", timeout=timeout * 1000)
-        tab.wait_for_function("() => window.mandategraphSettled !== null",
+        tab.wait_for_function("() => typeof window.mandategraphSettled === 'number'",
                               timeout=timeout * 1000)
         settled = tab.evaluate("() => window.mandategraphSettled") / 1000
         browser.close()

@@ -111,7 +111,7 @@ def shoot(page: object, name: str, *, full: bool = True) -> Path:
 
 def settled(page: object, url: str) -> None:
     page.goto(url)  # type: ignore[attr-defined]
-    page.wait_for_function("() => window.mandategraphSettled !== null",  # type: ignore[attr-defined]
+    page.wait_for_function("() => typeof window.mandategraphSettled === 'number'",  # type: ignore[attr-defined]
                            timeout=60_000)
 
 
@@ -231,7 +231,7 @@ def test_actor_page_leads_to_its_ego_network(server: str, page: object,
                                              built_store: Store) -> None:
     page.goto(f"{server}/id/org/UNODC")  # type: ignore[attr-defined]
     page.click("a.network-link")  # type: ignore[attr-defined]
-    page.wait_for_function("() => window.mandategraphSettled !== null",  # type: ignore[attr-defined]
+    page.wait_for_function("() => typeof window.mandategraphSettled === 'number'",  # type: ignore[attr-defined]
                            timeout=60_000)
     ego = partnership_graph(built_store, actor="UNODC")
     assert visible_nodes(page) == ego.number_of_nodes() < partnership_graph(
