@@ -15,6 +15,7 @@ from fastapi.responses import Response
 
 from mandategraph.api import (
     canned,
+    charts,
     compliance_pages,
     graph_store,
     pages,
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     # routers: each module of api/ adds its own line here
     app.include_router(sparql.router)
     app.include_router(network_router)
+    app.include_router(charts.router)
     pages.setup(app)
     canned.setup(app)
     rest.setup(app)

@@ -17,6 +17,7 @@ parameters and the patterns the catalogue checks them with.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -33,6 +34,7 @@ from mandategraph.errors import BadParameterError, MandategraphError, UnknownFor
 from mandategraph.graph.sparql.formats import RESULT_EXTENSIONS, RESULT_FORMATS
 from mandategraph.graph.sparql.results import Table, serialize, to_table
 from mandategraph.queries.catalog import PARAM_PATTERNS, CannedQuery, Param, get_query, load_catalog
+from mandategraph.visualizations.charts import table_chart
 
 #: The SPARQL results formats by file extension (``srj``, ``srx``, ``csv``, ``tsv``):
 #: a canned query's ``?format=`` names them so, as its download links do.
@@ -253,6 +255,10 @@ def run_canned(request: Request, name: str) -> Response:
         return JSONResponse(table_json(table), headers=headers)
     context = _page(query, values, table=table)
     context["cells"] = cells(table, request.app.state.store)
+    if context["cells"]:
+        numeric = [cell.num for cell in context["cells"][0]]
+        spec = table_chart(table.columns, table.rows, numeric)
+        context["chart"] = json.dumps(spec).replace("<", "\\u003c") if spec else None
     response = render(request, "query.html", context)
     response.headers.update(headers)
     return response

@@ -40,6 +40,12 @@ from mandategraph.visualizations.page import to_html
 
 #: vis-network, fetched from the npm registry by ``make assets``.
 VIS_JS = STATIC_DIR / "vendor" / "vis-network" / "vis-network.min.js"
+#: Vega, Vega-Lite and vega-embed, and the map's shapes (npm's world-atlas).
+VEGA = [STATIC_DIR / "vendor" / "vega" / name
+        for name in ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")]
+ATLAS = STATIC_DIR / "vendor" / "world-atlas" / "countries-50m.json"
+#: What ``viz`` writes for a chart, by extension.
+CHART_SUFFIXES = (".html", ".svg", ".png", ".json")
 
 out = Console()
 
@@ -52,6 +58,8 @@ ToOption = Annotated[
     int | None, typer.Option("--year-to", help="Only activities of this year or earlier.")]
 KindOption = Annotated[list[str] | None, typer.Option(
     "--kind", help=f"Only actors of this kind ({', '.join(KINDS)}); repeatable.")]
+ChartOut = Annotated[Path, typer.Option("--out", "-o", help=(
+    "File to write; its extension names the format: .html, .svg, .png, .json"))]
 ActorOption = Annotated[str | None, typer.Option(help="Only this actor and its direct partners.")]
 
 
@@ -73,6 +81,30 @@ class Network(StrEnum):
     reach = "reach"
 
 
+def _asset(path: Path) -> str:
+    if not path.is_file():
+        raise StoreError(f"{path.name} is missing ({path}): run 'make assets'")
+    return path.read_text(encoding="utf-8")
+
+
+def write_chart(spec: dict[str, Any], suffix: str, title: str) -> bytes:
+    """A chart's spec as the file an extension names.
+
+    Raises:
+        BadParameterError: an extension not in :data:`CHART_SUFFIXES`.
+    """
+    from mandategraph.visualizations import charts  # altair: only when a chart is drawn
+
+    if suffix == ".json":
+        return json.dumps(spec, indent=2).encode("utf-8")
+    if suffix == ".html":
+        return charts.to_html(spec, scripts=[_asset(p) for p in VEGA], title=title).encode()
+    if suffix in (".svg", ".png"):
+        return charts.render(spec, suffix[1:])
+    raise BadParameterError(f"cannot tell the format from {suffix or 'a name without extension'!r}"
+                            f": use one of {', '.join(CHART_SUFFIXES)}")
+
+
 def vis_script() -> str:
     """The vis-network script a standalone page inlines.
 
@@ -90,7 +122,7 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
     """Add ``network`` (with ``network stats``) and ``viz`` to ``app``."""
     network_app = typer.Typer(help="Who works with whom: the partnership network.",
                               invoke_without_command=True, no_args_is_help=False)
-    viz_app = typer.Typer(help="Networks as files: .html, .gexf, .graphml, .json.",
+    viz_app = typer.Typer(help="Networks and charts as files (the format from the extension).",
                           no_args_is_help=True)
     app.add_typer(network_app, name="network")
     app.add_typer(viz_app, name="viz")
@@ -180,14 +212,63 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
     ) -> None:
         """The partnership network as a file (format from the extension)."""
         suffix = out_file.suffix.lower()
-        _check_suffix(suffix, html=True)
+        if suffix not in (".svg", ".png"):
+            _check_suffix(suffix, html=True)
         graph = partnerships(theme, state, year_from, year_to, kind, actor)
-        if suffix == ".html":
+        if suffix in (".svg", ".png"):
+            from mandategraph.visualizations import charts
+
+            write_output(charts.render(charts.network_chart(graph), suffix[1:]), out_file)
+        elif suffix == ".html":
             title = f"{actor} and its partners" if actor else "Who works with whom"
             write_output(to_html(graph, vis_js=vis_script(), title=title).encode("utf-8"),
                          out_file)
         else:
             write_output(export(graph, suffix), out_file)
+
+    def chart(name: str, out_file: Path, theme: str | None, state: str | None,
+              year_from: int | None, year_to: int | None) -> None:
+        from mandategraph.visualizations import charts
+
+        suffix = out_file.suffix.lower()
+        if suffix not in CHART_SUFFIXES:
+            write_chart({}, suffix, name)  # the one-line error, before any work
+        with open_store(write=False) as store:
+            filters = checked_filters(store, theme=theme, state=state, year_from=year_from,
+                                      year_to=year_to)
+            atlas: str | dict[str, Any] = ""
+            if name == "map":
+                atlas = json.loads(_asset(ATLAS))
+            spec = charts.chart_spec(name, store, filters, atlas=atlas)
+        write_output(write_chart(spec, suffix, charts.CHARTS[name][0]), out_file)
+
+    @viz_app.command("timeline")
+    @handle_errors
+    def viz_timeline(out_file: ChartOut, theme: ThemeOption = None, state: StateOption = None,
+                     year_from: FromOption = None, year_to: ToOption = None) -> None:
+        """Activities per year and theme (stacked bars)."""
+        chart("timeline", out_file, theme, state, year_from, year_to)
+
+    @viz_app.command("map")
+    @handle_errors
+    def viz_map(out_file: ChartOut, theme: ThemeOption = None, year_from: FromOption = None,
+                year_to: ToOption = None) -> None:
+        """The member states, coloured by the activities benefiting them."""
+        chart("map", out_file, theme, None, year_from, year_to)
+
+    @viz_app.command("themes")
+    @handle_errors
+    def viz_themes(out_file: ChartOut, state: StateOption = None, year_from: FromOption = None,
+                   year_to: ToOption = None) -> None:
+        """Activities per theme."""
+        chart("themes", out_file, None, state, year_from, year_to)
+
+    @viz_app.command("partners")
+    @handle_errors
+    def viz_partners(out_file: ChartOut, theme: ThemeOption = None, state: StateOption = None,
+                     year_from: FromOption = None, year_to: ToOption = None) -> None:
+        """The top partners of each OAS body."""
+        chart("partners", out_file, theme, state, year_from, year_to)
 
     @viz_app.command("mandates")
     @handle_errors

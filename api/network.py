@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from mandategraph.api.codes import refuse_unknown_parameters
+from mandategraph.api.openapi import errors, media
 from mandategraph.api.resources import page_path
 from mandategraph.api.responses import render
 from mandategraph.errors import NotFoundError
@@ -36,12 +37,16 @@ ActorQuery = Query(None, description="Only this actor (its code) and its direct 
 
 
 def _graph(request: Request, theme: str | None, state: str | None, year_from: int | None,
-           year_to: int | None, kind: list[str], actor: str | None) -> tuple[nx.Graph, Filters]:
+           year_to: int | None, kind: list[str], actor: str | None, *,
+           strict: bool = False) -> tuple[nx.Graph, Filters]:
+    """The network for these filters. The page (``strict``) refuses a value that can
+    match nothing, naming the valid ones; the files answer an empty network, as any
+    string is a valid query value in their schema."""
     store = request.app.state.store
     filters = checked_filters(store, theme=theme, state=state, year_from=year_from,
-                              year_to=year_to, kinds=kind)
+                              year_to=year_to, kinds=kind, strict=strict)
     graph = partnership_graph(store, filters, actor=actor or None)
-    if actor and graph.number_of_nodes() == 0:
+    if strict and actor and graph.number_of_nodes() == 0:
         raise NotFoundError(f"no actor {actor!r} takes part in an activity with these filters")
     return graph, filters
 
@@ -50,12 +55,16 @@ def _query(request: Request) -> str:
     return urlencode([(k, v) for k, v in request.query_params.multi_items() if v])
 
 
-@router.get("/graph", response_class=HTMLResponse)
+#: What the file routes may answer besides the file.
+ERRORS = errors(400)
+
+
+@router.get("/graph", response_class=HTMLResponse, include_in_schema=False)
 def network_page(request: Request, theme: str | None = ThemeQuery, state: str | None = StateQuery,
                  year_from: int | None = FromQuery, year_to: int | None = ToQuery,
                  kind: list[str] = KindQuery, actor: str | None = ActorQuery) -> HTMLResponse:
     """Interactive page of who works with whom."""
-    graph, filters = _graph(request, theme, state, year_from, year_to, kind, actor)
+    graph, filters = _graph(request, theme, state, year_from, year_to, kind, actor, strict=True)
     title = f"{actor} and its partners" if actor else "Who works with whom"
     query = _query(request)
     suffix = f"?{query}" if query else ""
@@ -68,7 +77,7 @@ def network_page(request: Request, theme: str | None = ThemeQuery, state: str | 
     return render(request, "network.html", {"title": title, "body": content})
 
 
-@router.get("/graph.json")
+@router.get("/graph.json", responses=ERRORS)
 def network_json(request: Request, theme: str | None = ThemeQuery, state: str | None = StateQuery,
                  year_from: int | None = FromQuery, year_to: int | None = ToQuery,
                  kind: list[str] = KindQuery, actor: str | None = ActorQuery) -> JSONResponse:
@@ -77,7 +86,8 @@ def network_json(request: Request, theme: str | None = ThemeQuery, state: str | 
     return JSONResponse(to_json(graph))
 
 
-@router.get("/graph.gexf")
+@router.get("/graph.gexf", responses={
+    200: {"content": media(["application/gexf+xml"])}, **ERRORS})
 def network_gexf(request: Request, theme: str | None = ThemeQuery, state: str | None = StateQuery,
                  year_from: int | None = FromQuery, year_to: int | None = ToQuery,
                  kind: list[str] = KindQuery, actor: str | None = ActorQuery) -> Response:
@@ -87,7 +97,8 @@ def network_gexf(request: Request, theme: str | None = ThemeQuery, state: str | 
         "Content-Disposition": 'attachment; filename="partnerships.gexf"'})
 
 
-@router.get("/graph.graphml")
+@router.get("/graph.graphml", responses={
+    200: {"content": media(["application/graphml+xml"])}, **ERRORS})
 def network_graphml(request: Request, theme: str | None = ThemeQuery,
                     state: str | None = StateQuery, year_from: int | None = FromQuery,
                     year_to: int | None = ToQuery, kind: list[str] = KindQuery,
@@ -98,7 +109,7 @@ def network_graphml(request: Request, theme: str | None = ThemeQuery,
         "Content-Disposition": 'attachment; filename="partnerships.graphml"'})
 
 
-@router.get("/graph/stats")
+@router.get("/graph/stats", responses=ERRORS)
 def network_stats(request: Request, theme: str | None = ThemeQuery,
                   state: str | None = StateQuery, year_from: int | None = FromQuery,
                   year_to: int | None = ToQuery, kind: list[str] = KindQuery,

@@ -208,6 +208,7 @@ def home(request: Request) -> HTMLResponse:
         "themes": themes(reader),
         "queries": list(load_catalog().values()),
         "has_graph": has_route(request.app, "/graph"),
+        "has_charts": has_route(request.app, "/charts"),
     })
 
 

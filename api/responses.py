@@ -144,6 +144,8 @@ def nav_links(request: Request) -> list[tuple[str, str]]:
     ]
     if has_route(request.app, "/graph"):
         links.append(("/graph", "Partnerships"))
+    if has_route(request.app, "/charts"):
+        links.append(("/charts", "Charts"))
     links.append(("/docs", "JSON API"))
     return links
 

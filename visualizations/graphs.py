@@ -360,24 +360,32 @@ def slug(text: str) -> str:
 
 def checked_filters(store: Store, *, theme: str | None = None, state: str | None = None,
                     year_from: int | None = None, year_to: int | None = None,
-                    kinds: Iterable[str] = ()) -> Filters:
+                    kinds: Iterable[str] = (), strict: bool = True) -> Filters:
     """:class:`Filters` from user input, checked against what the store knows.
 
+    Args:
+        strict: refuse values that can match nothing; when false (a JSON API where
+            any string is a valid query value), they simply select nothing.
+
     Raises:
-        BadParameterError: an unknown theme or kind (naming the closest valid keys),
-            a state that is not three letters, or a year range that ends before it starts.
+        BadParameterError: (strict only) an unknown theme or kind (naming the closest
+            valid keys), a state that is not three letters, or a year range that ends
+            before it starts.
     """
     theme = (theme or "").strip() or None
+    state = (state or "").strip().upper() or None
+    wanted = {k.strip() for k in kinds if k and k.strip()}
+    if not strict:
+        return Filters(theme=theme, state=state, year_from=year_from, year_to=year_to,
+                       kinds=frozenset(wanted))
     if theme is not None:
         known = theme_keys(store)
         if theme not in known:
             near = ", ".join(closest(theme, known))
             raise BadParameterError(f"unknown theme {theme!r}; closest: {near}")
-    state = (state or "").strip().upper() or None
     if state is not None and not re.fullmatch(r"[A-Z]{3}", state):
         raise BadParameterError(
             f"state must be an ISO 3166-1 alpha-3 code such as JAM, got {state!r}")
-    wanted = {k.strip() for k in kinds if k and k.strip()}
     for kind in sorted(wanted):
         if kind not in KINDS:
             near = ", ".join(closest(kind, KINDS))

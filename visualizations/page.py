@@ -49,23 +49,27 @@ def payload(graph: nx.Graph, *, link: Callable[[str], str | None] = lambda iri: 
         query: the page's query string, kept by the download links.
     """
     metrics(graph)  # annotates when needed
+    known = graph.graph.get("activities", {})
+    # activities are listed once and referred to by their index: a big graph's page
+    # would otherwise repeat each IRI for every actor and link it belongs to
+    order = {iri: index for index, iri in enumerate(known)}
     nodes = [
         {"id": node, "label": data["label"], "kind": data["kind"],
          "color": COLOURS.get(data["kind"], "#777777"), "href": link(data.get("iri", "")),
          "activities": data["activities"], "degree": data["degree"],
          "weighted_degree": data["weighted_degree"], "betweenness": data["betweenness"],
-         "community": data["community"], "activity_ids": data["activity_ids"],
+         "community": data["community"],
+         "activity_ids": [order[a] for a in data["activity_ids"] if a in order],
          "focus": node == focus}
         for node, data in sorted(graph.nodes(data=True))
     ]
     edges = [
-        {"source": a, "target": b, "weight": data["weight"], "activity_ids": data["activity_ids"]}
+        {"source": a, "target": b, "weight": data["weight"],
+         "activity_ids": [order[i] for i in data["activity_ids"] if i in order]}
         for a, b, data in sorted(graph.edges(data=True))
     ]
-    known = graph.graph.get("activities", {})
-    activities = {
-        iri: {**info, "href": link(iri)} for iri, info in known.items()
-    }
+    activities = [{key: value for key, value in info.items() if key != "iri"}
+                  for info in known.values()]
     return {"nodes": nodes, "edges": edges, "activities": activities, "kinds": list(KINDS),
             "kindLabels": KIND_LABELS, "query": query}
 

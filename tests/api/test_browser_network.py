@@ -111,7 +111,7 @@ def shoot(page: object, name: str, *, full: bool = True) -> Path:
 
 def settled(page: object, url: str) -> None:
     page.goto(url)  # type: ignore[attr-defined]
-    page.wait_for_function("() => window.mandategraphSettled !== null",  # type: ignore[attr-defined]
+    page.wait_for_function("() => typeof window.mandategraphSettled === 'number'",  # type: ignore[attr-defined]
                            timeout=60_000)
 
 
@@ -231,10 +231,39 @@ def test_actor_page_leads_to_its_ego_network(server: str, page: object,
                                              built_store: Store) -> None:
     page.goto(f"{server}/id/org/UNODC")  # type: ignore[attr-defined]
     page.click("a.network-link")  # type: ignore[attr-defined]
-    page.wait_for_function("() => window.mandategraphSettled !== null",  # type: ignore[attr-defined]
+    page.wait_for_function("() => typeof window.mandategraphSettled === 'number'",  # type: ignore[attr-defined]
                            timeout=60_000)
     ego = partnership_graph(built_store, actor="UNODC")
     assert visible_nodes(page) == ego.number_of_nodes() < partnership_graph(
         built_store).number_of_nodes()
     page.goto(f"{server}/")  # type: ignore[attr-defined]
     assert page.locator('main a[href="/graph"]').count() == 1  # type: ignore[attr-defined]
+
+
+def test_the_timeline_and_the_map_render(server: str, page: object) -> None:
+    page.goto(f"{server}/charts")  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => Object.keys(window.mandategraphCharts).length === 4", timeout=60_000)
+    assert set(page.evaluate("() => Object.values(window.mandategraphCharts)")) == {"drawn"}  # type: ignore[attr-defined]
+    # the timeline has its bars, the map a shape per member state (small islands too)
+    bars = page.locator("[data-chart=timeline] svg .mark-rect path")  # type: ignore[attr-defined]
+    assert bars.count() >= 5
+    shapes = page.locator("[data-chart=map] svg .mark-shape path")  # type: ignore[attr-defined]
+    assert shapes.count() >= 35
+    # Saint Kitts and Nevis, a few pixels of land, is drawn with a visible box
+    sizes = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '[data-chart=map] svg .mark-shape path')).map(p => {
+          const b = p.getBBox(); return Math.max(b.width, b.height); })""")  # type: ignore[attr-defined]
+    assert min(sizes) > 0
+    shoot(page, "charts")
+
+
+def test_a_count_by_year_offers_a_chart_beside_its_table(server: str, page: object) -> None:
+    page.goto(f"{server}/queries/timeline")  # type: ignore[attr-defined]
+    page.wait_for_function("() => window.mandategraphChart === 'drawn'",  # type: ignore[attr-defined]
+                           timeout=30_000)
+    assert page.locator("#query-chart svg .mark-rect path").count() >= 5  # type: ignore[attr-defined]
+    assert page.locator("table.results tbody tr").count() >= 5  # type: ignore[attr-defined]
+    shoot(page, "query-timeline-chart", full=False)
+    page.goto(f"{server}/queries/activities")  # type: ignore[attr-defined]
+    assert page.locator("#query-chart").count() == 0  # type: ignore[attr-defined]

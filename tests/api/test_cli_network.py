@@ -130,3 +130,20 @@ def test_the_other_networks_export(runner: CliRunner, store_args: list[str], tmp
     kinds = {data["kind"] for _n, data in read.nodes(data=True)}
     assert ({"mandate", "activity", "oas_body"} <= kinds if network == "mandates"
             else {"state", "oas_body"} <= kinds)
+
+
+@pytest.mark.parametrize(("name", "suffix", "magic"), [
+    ("timeline", ".svg", b"<svg"), ("map", ".png", b"\x89PNG"), ("themes", ".json", b"{"),
+    ("partnerships", ".svg", b"<svg"), ("partnerships", ".png", b"\x89PNG")])
+def test_viz_charts_and_pictures(runner: CliRunner, store_args: list[str], tmp_path: Path,
+                                 name: str, suffix: str, magic: bytes) -> None:
+    from mandategraph.api.cli_network import ATLAS
+
+    if name == "map" and not ATLAS.exists():
+        pytest.skip("web assets not fetched (make assets)")
+    target = tmp_path / f"x{suffix}"
+    code, _out, err = run(runner, *store_args, "viz", name, "--out", str(target))
+    assert code == 0, err
+    assert target.read_bytes().startswith(magic)
+    if suffix == ".json":
+        assert json.loads(target.read_text())["data"]["values"]
