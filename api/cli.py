@@ -145,6 +145,10 @@ def ingest(
     ] = None,
     validate: Annotated[bool, typer.Option(help="Check SHACL shapes before storing.")] = True,
     reason: Annotated[bool, typer.Option(help="Refresh HermiT's inferences after.")] = True,
+    workers: Annotated[int | None, typer.Option(min=0, help=(
+        "Extract in N processes (0: every core), skipping files stored with the same "
+        "content hash (resumable)."))] = None,
+    force: Annotated[bool, typer.Option(help="With --workers: ingest stored files too.")] = False,
 ) -> None:
     """Ingest documents, each replacing its own named graph (idempotent)."""
     from mandategraph.graph.build import materialize_inferences
@@ -174,7 +178,14 @@ def ingest(
             from mandategraph.graph.build import load_vocabulary
 
             load_vocabulary(store, registry=registry)
-        for path in files:
+        if workers is not None:
+            if lang is not None or kind is not None:
+                raise BadParameterError("--lang and --kind go without --workers")
+            from mandategraph.api.cli_ingest import ingest_in_parallel
+
+            ingest_in_parallel(store, files, workers=workers, force=force,
+                               validate=validate and settings.validate_shapes, out=out, err=err)
+        for path in files if workers is None else []:
             result = run_ingest(
                 store,
                 path,

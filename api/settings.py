@@ -27,7 +27,8 @@ class Settings(BaseSettings):
         default="var/store",
         description=(
             "Where the graph lives: a directory for the embedded Oxigraph store "
-            "(created on first build), or 'memory' for a throw-away store."
+            "(created on first build), 'memory' for a throw-away store, or the "
+            "http(s):// URL of a SPARQL server (see 'Deployment on a SPARQL server')."
         ),
     )
     corpus: Path = Field(

@@ -12,10 +12,11 @@ over SPARQL 1.1 Query, Update and the Graph Store Protocol.
   ``/sparql-graph-crud-auth`` for the Graph Store Protocol, both with HTTP digest auth
   (user and password in the URL: ``http://dba:secret@host:8890/``). Its default graph holds
   system graphs too, so queries get the project's graphs as ``default-graph-uri`` and
-  ``named-graph-uri``. It has no multi-request transactions: a document is uploaded to a
-  staging graph first, then moved over the old one (best effort: a failed upload leaves
-  the old graph, the move itself is not atomic). ``timeout`` bounds each query on the
-  server; an answer cut by it (``X-SQL-State: S1TAT``) is a timeout, never a result.
+  ``named-graph-uri``. A document is replaced by one Graph Store Protocol ``PUT``, which
+  is not atomic (best effort: a reader may see it half-written, and a failure during the
+  upload may leave it so; the next ingest of the document repairs it). ``timeout``
+  bounds each query on the server; an answer cut by it (``X-SQL-State: S1TAT``) is a
+  timeout, never a result.
 * **Any other server**: the URL is the query and update endpoint; the union and the
   replacement work as for Virtuoso, a document in one update.
 
@@ -30,7 +31,6 @@ for the embedded store.
 
 from __future__ import annotations
 
-import hashlib
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -52,8 +52,6 @@ from mandategraph.ontology.namespaces import GRAPH, PREFIXES
 META_GRAPH = "urn:mandategraph:meta"
 _STALE = "urn:mandategraph:inferredStale"
 _GENERATION = "urn:mandategraph:generation"
-#: Prefix of the graphs a document is uploaded to before it replaces the old one.
-STAGING_PREFIX = "urn:mandategraph:staging:"
 #: The project's graphs: what the union default graph is made of.
 PROJECT_PREFIX = str(GRAPH)
 #: The update that marks ``graph/inferred`` stale.
@@ -211,7 +209,7 @@ class RemoteStore(Store):
 
     @staticmethod
     def is_project_graph(name: str) -> bool:
-        """Whether a graph is one of the project's (not bookkeeping, staging or a server's)."""
+        """Whether a graph is one of the project's (not bookkeeping, nor a server's own)."""
         return name.startswith(PROJECT_PREFIX)
 
     def project_graphs(self, *, fresh: bool = False) -> list[str]:
@@ -262,13 +260,11 @@ class RemoteStore(Store):
         self._check_writable()
         body, count = nt_body(triples)
         if self.server.graph_store is not None and not self.server.union_param:
-            # Virtuoso: upload beside the old graph, then move it over in one request
-            staging = STAGING_PREFIX + hashlib.sha256(str(name).encode()).hexdigest()[:32]
-            self._put_graph(staging, body)
-            self.update_raw(
-                f"DROP SILENT GRAPH <{name}> ;\nMOVE SILENT GRAPH <{staging}> TO <{name}> ;\n"
-                + self._bump()
-            )
+            # Virtuoso: one Graph Store Protocol PUT, not atomic (best effort). Its
+            # transactions time out on a MOVE or DROP of some 100k triples, so a staging
+            # graph moved over the old one cannot be made to scale.
+            self._put_graph(str(name), body)
+            self.update_raw(self._bump())
         else:
             # one update: one transaction on the Oxigraph server
             self.update_raw(

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mandategraph.graph.backends import open_store
-from mandategraph.graph.remote_store import META_GRAPH, STAGING_PREFIX, RemoteStore
+from mandategraph.graph.remote_store import META_GRAPH, RemoteStore
 from mandategraph.graph.store import Store
 from tests.remote_servers import (
     oxigraph_binary,
@@ -45,12 +45,12 @@ def virtuoso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def wipe(store: RemoteStore) -> None:
-    """Drop every graph mandategraph wrote on a server (its own graphs, bookkeeping,
-    staging), never the server's own."""
+    """Drop every graph mandategraph wrote on a server (its own graphs, bookkeeping, the
+    tests' example graphs), never the server's own."""
     rows = store.select_raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", dataset=False)
     names = [row["g"].value for row in rows]  # type: ignore[index, union-attr]
     ours = [n for n in names if store.is_project_graph(n) or n == META_GRAPH
-            or n.startswith(STAGING_PREFIX) or n.startswith("http://example.org/")]
+            or n.startswith("http://example.org/")]
     if ours:
         store.update_raw(" ;\n".join(f"DROP SILENT GRAPH <{n}>" for n in ours))
 

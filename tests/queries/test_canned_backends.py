@@ -79,6 +79,6 @@ def test_the_stats_agree(server_store: Store, built_store: Store) -> None:
         assert ours[key] == theirs[key], key
 
 
-def test_no_staging_or_bookkeeping_graph_is_a_project_graph(server_store: Store) -> None:
+def test_no_bookkeeping_or_server_graph_is_a_project_graph(server_store: Store) -> None:
     names = [g.graph for g in server_store.graphs()]
     assert names and all(n.startswith("https://w3id.org/mandategraph/graph/") for n in names)

@@ -1,0 +1,130 @@
+"""Ingest across cores: ``ingest --workers`` stores every document once, skips those
+already stored with the same content, goes on past a failure, and resumes after a
+SIGKILL with no duplicate and no document half-stored."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mandategraph.graph.parallel_ingest import CONTENT_HASH
+from mandategraph.graph.store import Store
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).parents[2]
+SOURCES = [ROOT / "tests" / "data" / "en-report-cicad-eastern-caribbean-2012.txt",
+           ROOT / "tests" / "data" / "es-informe-dsp-centroamerica-2013.txt"]
+PATIENCE = 900  # seconds a run may take before the test gives up (not a timing assertion)
+
+
+def batch(folder: Path, copies: int) -> list[Path]:
+    """``copies`` distinct documents per source (one line added), in ``folder``."""
+    folder.mkdir()
+    made = []
+    for source in SOURCES:
+        text = source.read_text(encoding="utf-8")
+        for i in range(copies):
+            path = folder / f"{source.stem}-{i}.txt"
+            path.write_text(f"{text}\nCopy {i}.\n", encoding="utf-8")
+            made.append(path)
+    return made
+
+
+def command(store: Path, files: list[Path], *extra: str) -> list[str]:
+    return [sys.executable, "-m", "mandategraph.api.cli", "--store", str(store), "ingest",
+            *map(str, files), "--workers", "2", "--no-reason", *extra]
+
+
+def stored(store: Path) -> dict[str, tuple[int, list[str]]]:
+    """Each document graph: its triple count and its content hashes."""
+    with Store.open(store, read_only=True) as opened:
+        counts = {g.graph: g.triples for g in opened.graphs() if "/document/" in g.graph}
+        rows = opened.query(f"SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?g <{CONTENT_HASH}> ?h }} }}")
+        hashes: dict[str, list[str]] = {}
+        for row in rows:  # type: ignore[union-attr]
+            hashes.setdefault(row["g"].value, []).append(row["h"].value)  # type: ignore[index]
+    return {g: (n, hashes.get(g, [])) for g, n in counts.items()}
+
+
+def printed(output: str) -> dict[str, int]:
+    """Graph -> triples, from the lines ``name: N triples into <graph> ...``."""
+    found = {}
+    for line in output.splitlines():
+        if " triples into <" in line:
+            count = int(line.split(": ", 1)[1].split(" ", 1)[0])
+            found[line.split("<", 1)[1].split(">", 1)[0]] = count
+    return found
+
+
+def test_a_killed_parallel_ingest_resumes_with_no_duplicate_and_nothing_half_stored(
+    tmp_path: Path,
+) -> None:
+    files = batch(tmp_path / "docs", 3)
+    store = tmp_path / "store"
+    env = {**os.environ, "COLUMNS": "400"}
+    env.pop("MANDATEGRAPH_STORE", None)
+    process = subprocess.Popen(command(store, files), cwd=ROOT, env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    assert process.stdout is not None
+    first_run = ""
+    deadline = time.monotonic() + PATIENCE
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        first_run += line
+        if " triples into <" in line or not line:
+            break
+    os.killpg(process.pid, signal.SIGKILL)  # the parent and its worker processes
+    process.wait(timeout=60)
+    assert " triples into <" in first_run, "the run was killed before storing anything"
+
+    after_kill = stored(store)
+    assert 0 < len(after_kill) < len(files), "the kill did not land half-way"
+    for graph, (count, hashes) in after_kill.items():
+        # the hash is written in the same transaction as the graph: whole or absent
+        assert len(hashes) == 1, graph
+        if graph in printed(first_run):
+            assert count - 1 == printed(first_run)[graph]
+
+    second = subprocess.run(command(store, files), cwd=ROOT, env=env, text=True,
+                            capture_output=True, timeout=PATIENCE)
+    assert second.returncode == 0, second.stderr
+    assert second.stderr.count("already stored with the same content") == len(after_kill)
+    final = stored(store)
+    assert len(final) == len(files)
+    assert all(len(hashes) == 1 for _count, hashes in final.values())
+    assert len({hashes[0] for _count, hashes in final.values()}) == len(files)
+    for graph, count in printed(second.stdout).items():
+        assert graph not in after_kill  # nothing stored twice
+        assert final[graph][0] - 1 == count
+    for graph, (count, _hashes) in after_kill.items():
+        assert final[graph][0] == count  # left as it was
+
+
+def test_a_failing_document_does_not_stop_the_others_and_force_reingests(
+    tmp_path: Path,
+) -> None:
+    files = batch(tmp_path / "docs", 1)
+    broken = tmp_path / "docs" / "empty.txt"
+    broken.write_text("", encoding="utf-8")
+    store = tmp_path / "store"
+    env = {**os.environ, "COLUMNS": "400"}
+    env.pop("MANDATEGRAPH_STORE", None)
+    first = subprocess.run(command(store, [broken, *files]), cwd=ROOT, env=env, text=True,
+                           capture_output=True, timeout=PATIENCE)
+    assert first.returncode == 0, first.stderr
+    assert "failed empty.txt" in first.stderr
+    assert len(stored(store)) == len(files)
+    again = subprocess.run(command(store, files, "--force"), cwd=ROOT, env=env, text=True,
+                           capture_output=True, timeout=PATIENCE)
+    assert again.returncode == 0, again.stderr
+    assert len(printed(again.stdout)) == len(files)
+    assert "already stored" not in again.stderr
+    assert f"{len(files)} stored, 0 skipped, 0 failed" in again.stderr
