@@ -95,8 +95,8 @@ def list_candidates(
     overlay = store_overlay()
     with open_store(write=False) as store:
         found = candidates(store, hidden=overlay.rejected if overlay else ())
-    rows = [[c.name, str(c.mentions), c.document, c.sentence] for c in found]
-    columns = ["name", "mentions", "document", "sentence"]
+    rows = [[c.name, c.code, str(c.mentions), c.document, c.sentence] for c in found]
+    columns = ["name", "code", "mentions", "document", "sentence"]
     if fmt is CandidateFormat.json:
         out.print_json(json.dumps([dict(zip(columns, row, strict=True)) for row in rows]))
     elif fmt in (CandidateFormat.csv, CandidateFormat.tsv):
@@ -114,7 +114,7 @@ def list_candidates(
 @app.command("accept")
 @handle_errors
 def accept(
-    name: Annotated[str, typer.Argument(help="The candidate's name, as listed.")],
+    name: Annotated[str, typer.Argument(help="The candidate's name or code, as listed.")],
     code: Annotated[str, typer.Option(help="Registry key to give it (CTU, US-DOJ...).")],
     kind: Annotated[str, typer.Option(help="partner, oas_body or funder.")],
     reason: Annotated[bool, typer.Option(help="Refresh HermiT's inferences after.")] = True,
@@ -129,7 +129,7 @@ def accept(
         if not documents:
             raise NotFoundError(f"no candidate named {name!r} in the store")
         language = stored_document(store, documents[0]).language
-        listed = [c for c in candidates(store) if c.name == name]
+        listed = [c for c in candidates(store) if name in (c.name, c.code)]
         overlay.accept(name, code=code, kind=kind, lang=language,
                        context=listed[0].sentence if listed else "")
         registry = overlay.registry()  # checked before anything is written
@@ -145,7 +145,7 @@ def accept(
 @app.command("reject")
 @handle_errors
 def reject(
-    name: Annotated[str, typer.Argument(help="The candidate's name, as listed.")],
+    name: Annotated[str, typer.Argument(help="The candidate's name or code, as listed.")],
 ) -> None:
     """Hide a candidate from the listings and from the graph."""
     overlay = _overlay_or_fail()

@@ -197,11 +197,13 @@ class Candidate:
     mentions: int
     document: str
     sentence: str
+    code: str = ""
 
 
 _MENTIONS = """
-SELECT ?name ?doc ?start ?end WHERE {
+SELECT ?name ?code ?doc ?start ?end WHERE {
   ?candidate a mg:Candidate ; rdfs:label ?name .
+  OPTIONAL { ?candidate skos:notation ?code }
   ?candidate prov:wasDerivedFrom ?span .
   ?span mg:inDocument ?doc ; mg:startOffset ?start ; mg:endOffset ?end .
 }
@@ -232,10 +234,14 @@ def candidates(store: Store, *, hidden: Iterable[str] = ()) -> list[Candidate]:
     """The candidates of the store, most mentioned first, without the ``hidden`` names."""
     hide = set(hidden)
     spans: dict[str, list[tuple[str, int, int]]] = {}
+    codes: dict[str, str] = {}
     for row in store.query(_MENTIONS):  # type: ignore[union-attr]
         name = row["name"].value
-        if name in hide:
+        code = row["code"].value if row["code"] is not None else ""
+        if name in hide or code in hide:
             continue
+        if code:
+            codes[name] = code
         spans.setdefault(name, []).append(
             (row["doc"].value, int(row["start"].value), int(row["end"].value))
         )
@@ -247,7 +253,7 @@ def candidates(store: Store, *, hidden: Iterable[str] = ()) -> list[Candidate]:
             texts[document] = _stored_text(store, document)
         unique = {(d, s) for d, s, _e in places}
         found.append(Candidate(name, len(unique), document.rsplit("/", 1)[-1],
-                               _sentence(texts[document], start, end)))
+                               _sentence(texts[document], start, end), codes.get(name, "")))
     return sorted(found, key=lambda c: (-c.mentions, c.name))
 
 
@@ -259,17 +265,19 @@ def _stored_text(store: Store, document: str) -> str:
 
 
 def documents_mentioning(store: Store, names: Iterable[str]) -> list[str]:
-    """IRIs of the documents with a candidate node for one of ``names``."""
+    """IRIs of the documents with a candidate node named, or coded, one of ``names``."""
     wanted = set(names)
     found = set()
     for row in store.query(_MENTIONS):  # type: ignore[union-attr]
-        if row["name"].value in wanted:
+        code = row["code"].value if row["code"] is not None else None
+        if row["name"].value in wanted or code in wanted:
             found.add(row["doc"].value)
     return sorted(found)
 
 
 def hide_candidates(store: Store, names: Iterable[str]) -> int:
-    """Delete the candidate nodes named ``names`` (as subject and as object) everywhere.
+    """Delete the candidate nodes named or coded ``names`` (as subject and as object)
+    everywhere.
 
     Returns:
         How many candidate nodes were removed.
@@ -280,7 +288,8 @@ def hide_candidates(store: Store, names: Iterable[str]) -> int:
     for name in sorted(set(names)):
         literal = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
         nodes = to_table(store.query(
-            f"SELECT DISTINCT ?c WHERE {{ ?c a mg:Candidate ; rdfs:label {literal} }}"
+            "SELECT DISTINCT ?c WHERE { ?c a mg:Candidate "
+            f"{{ ?c rdfs:label {literal} }} UNION {{ ?c skos:notation {literal} }} }}"
         )).rows
         for (node,) in nodes:
             if node is None:
