@@ -154,6 +154,8 @@ async def _write(request: Request, update: str) -> None:
     await anyio.to_thread.run_sync(
         partial(executor.update, update, base_iri=endpoint_url(request))
     )
+    # the search index (api/search.py) is rebuilt from the store at the next search
+    request.app.state.search_index = None
 
 
 WRITE_ERRORS = errors(400, 403, 415)

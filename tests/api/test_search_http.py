@@ -57,3 +57,19 @@ def test_bad_parameters_are_400(client: TestClient) -> None:
     assert client.get("/search", params={"q": "x", "lang": "fr"}).status_code == 400
     assert client.get("/search", params={"q": "x", "limit": "0"}).status_code == 400
     assert client.get("/search").json()["total"] == 0
+
+
+def test_removing_a_document_over_http_takes_it_out_of_the_search(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from mandategraph.api.app import create_app
+    from mandategraph.api.settings import Settings
+
+    application, store = make_app(tmp_path_factory.mktemp("search-remove"))
+    application = create_app(Settings(store="memory", update_token="t", query_workers=1),
+                             store=store)
+    with TestClient(application) as client:
+        assert client.get("/search", params={"q": "customs"}).json()["total"] == 1
+        done = client.delete("/api/documents/test-report", headers={"Authorization": "Bearer t"})
+        assert done.status_code == 204
+        assert client.get("/search", params={"q": "customs"}).json()["total"] == 0
