@@ -40,7 +40,7 @@ def build_store(location: Path, graphs: Iterable[tuple[str, bytes | str, ox.RdfF
 
 @contextlib.contextmanager
 def running_server(
-    store: Path, *, log: Path, env: dict[str, str] | None = None, startup: float = 60.0
+    store: Path, *, log: Path, env: dict[str, str] | None = None, startup: float = 180.0
 ) -> Iterator[str]:
     """Run ``uvicorn mandategraph.api.app:create_app --factory`` on a free port.
 
