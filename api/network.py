@@ -20,7 +20,8 @@ from mandategraph.api.openapi import errors, media
 from mandategraph.api.resources import page_path
 from mandategraph.api.responses import render
 from mandategraph.errors import NotFoundError
-from mandategraph.visualizations.analytics import stats_json
+from mandategraph.graph.store import MEMORY
+from mandategraph.visualizations.analytics import annotate, stats_json
 from mandategraph.visualizations.export import to_gexf, to_graphml, to_json
 from mandategraph.visualizations.graphs import Filters, checked_filters, partnership_graph
 from mandategraph.visualizations.page import body
@@ -45,10 +46,31 @@ def _graph(request: Request, theme: str | None, state: str | None, year_from: in
     store = request.app.state.store
     filters = checked_filters(store, theme=theme, state=state, year_from=year_from,
                               year_to=year_to, kinds=kind, strict=strict)
-    graph = partnership_graph(store, filters, actor=actor or None)
+    graph = _drawn(request, filters, actor or None)
     if strict and actor and graph.number_of_nodes() == 0:
         raise NotFoundError(f"no actor {actor!r} takes part in an activity with these filters")
     return graph, filters
+
+
+#: Networks already drawn and analysed, by store, store files, filters and actor
+#: (oldest first): a big graph takes seconds to read and analyse, and the page, its
+#: files and its figures ask for the same network.
+_DRAWN: dict[tuple[object, ...], nx.Graph] = {}
+_KEEP = 16
+
+
+def _drawn(request: Request, filters: Filters, actor: str | None) -> nx.Graph:
+    store = request.app.state.store
+    if store.location == MEMORY:  # written in place by SPARQL Update: never cached
+        return annotate(partnership_graph(store, filters, actor=actor))
+    key = (id(store), getattr(request.app.state, "store_signature", None), filters, actor)
+    graph = _DRAWN.get(key)
+    if graph is None:
+        graph = annotate(partnership_graph(store, filters, actor=actor))
+        _DRAWN[key] = graph
+        while len(_DRAWN) > _KEEP:
+            _DRAWN.pop(next(iter(_DRAWN)))
+    return graph
 
 
 def _query(request: Request) -> str:

@@ -233,7 +233,7 @@ def partnership_graph(store: Store, filters: Filters | None = None, *,
         actor: keep only this actor's ego network (itself and its direct partners).
 
     Returns:
-        An undirected graph keyed by actor code. Nodes: ``label``, ``kind``, ``iri``,
+        An undirected graph keyed by actor code. Nodes: ``code``, ``label``, ``kind``, ``iri``,
         ``activities`` (count), ``themes``, ``years``, ``states``, ``activity_ids``.
         Edges: ``weight`` (shared activities), ``themes``, ``years``, ``activity_ids``.
         ``graph.graph["activities"]`` maps each activity IRI to its
@@ -246,8 +246,7 @@ def partnership_graph(store: Store, filters: Filters | None = None, *,
     for activity, attributes, _role in participants(store, filters):
         code = attributes["code"]
         if code not in graph:
-            graph.add_node(code, **{k: v for k, v in attributes.items() if k != "code"},
-                           activity_ids=[])
+            graph.add_node(code, **attributes, activity_ids=[])
         if activity not in actors_of or code not in actors_of[activity]:
             graph.nodes[code]["activity_ids"].append(activity)
         actors_of[activity].add(code)

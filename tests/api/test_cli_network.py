@@ -15,8 +15,8 @@ from mandategraph.visualizations.export import JOIN, flat
 from mandategraph.visualizations.graphs import partnership_graph
 
 #: Attributes every exported node and edge carries.
-NODE_KEYS = {"kind", "label", "iri", "activities", "degree", "weighted_degree", "betweenness",
-             "community", "themes", "years", "states", "activity_labels"}
+NODE_KEYS = {"code", "kind", "label", "iri", "activities", "degree", "weighted_degree",
+             "betweenness", "community", "themes", "years", "states", "activity_labels"}
 EDGE_KEYS = {"weight", "themes", "years", "states", "activities", "activity_labels",
              "activity_ids"}
 

@@ -1,0 +1,57 @@
+"""The network's HTTP routes: the files carry the page's filters, and a network drawn
+once is drawn again when the store changes (it is kept between requests)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import networkx as nx
+from fastapi.testclient import TestClient
+
+from mandategraph.api.app import create_app
+from mandategraph.api.settings import Settings
+from mandategraph.graph.build import load_vocabulary
+from mandategraph.graph.ingest import ingest
+from mandategraph.graph.store import Store
+
+ROOT = Path(__file__).parents[2]
+REPORT = ROOT / "corpus" / "oas-sms-caribbean-sids-activities-2010.fr.txt"
+OTHER = ROOT / "tests" / "data" / "en-report-cicad-eastern-caribbean-2012.txt"
+
+
+def test_a_kept_network_is_redrawn_after_a_write(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    with Store.open(location) as writer:
+        load_vocabulary(writer)
+        ingest(writer, REPORT)
+    settings = Settings(store=str(location), query_workers=1, reason=False)
+    with TestClient(create_app(settings)) as client:
+        before = client.get("/graph.json").json()
+        assert client.get("/graph.json").json() == before  # the kept one
+        with Store.open(location) as writer:
+            ingest(writer, OTHER)
+        after = client.get("/graph.json").json()
+    assert len(after["graph"]["activities"]) > len(before["graph"]["activities"])
+
+
+def test_files_and_stats_follow_the_filters(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    with Store.open(location) as writer:
+        load_vocabulary(writer)
+        ingest(writer, REPORT)
+    settings = Settings(store=str(location), query_workers=1, reason=False)
+    with TestClient(create_app(settings)) as client:
+        whole = client.get("/graph/stats").json()["summary"]
+        cyber = client.get("/graph/stats", params={"theme": "cybersecurity"}).json()["summary"]
+        assert cyber["nodes"] < whole["nodes"] and cyber["filters"] == "theme cybersecurity"
+        gexf = client.get("/graph.gexf", params={"theme": "cybersecurity"})
+        assert gexf.headers["content-type"].startswith("application/gexf+xml")
+        graph = nx.read_gexf(io.BytesIO(gexf.content))
+        assert graph.number_of_nodes() == cyber["nodes"]
+        # the page refuses a theme that matches nothing, naming the closest; a file
+        # answers an empty network
+        page = client.get("/graph", params={"theme": "cyber"}, headers={"Accept": "text/html"})
+        assert page.status_code == 400 and "cybersecurity" in page.text
+        assert client.get("/graph.json", params={"theme": "cyber"}).json()["nodes"] == []
+        assert client.get("/graph", params={"actor": "UNODC"}).status_code == 200
