@@ -168,8 +168,10 @@ PARTICIPANTS = re.compile(
     rf"{{0,4}}?{PARTICIPANT_NOUNS}\b",
     re.I,
 )
+# what a number before it counts is not people: states, days, machines ... (lexicon
+# ``not_people``): "sept États membres", "trois jours", "quatre machines"
 STATE_COUNT_NOUNS = re.compile(
-    r"^\s*(?:[\w-]+\s+)?(?:États|pays|states|countries|Estados|países)\b", re.I
+    r"^\s*(?:[\w-]+\s+)?(?:" + "|".join(lexicon.words("not_people")) + r")\b", re.I
 )
 
 MONTHS: dict[str, int] = {}
