@@ -92,3 +92,22 @@ def test_a_long_label_ends_on_a_whole_phrase() -> None:
     label = activities[0].label
     assert label.split()[-1] not in {"de", "et", "la", "le", "des"}
     assert label == "atelier sous-régional sur la prévention de la violence chez les jeunes"
+
+
+def test_spanish_passive_takes_the_previous_actor_and_dicha_resolucion() -> None:
+    activities = _read(
+        "1. SEGURIDAD\n\nDe conformidad con el inciso c del párrafo 2 de la resolución "
+        "AG/RES. 2735 (XLII-O/12), el Departamento de Seguridad Pública (DSP) organizó un "
+        "taller en Tegucigalpa con la Guardia Costera de los Estados Unidos; participaron "
+        "cuarenta y cinco funcionarios. Posteriormente, se realizó una evaluación en San "
+        "Salvador.\n",
+        "es",
+    )
+    assert [
+        (a.type, set(a.conducted_by), set(a.partners), set(a.beneficiaries),
+         a.participants[0] if a.participants else None, [m[1] for m in a.mandates])
+        for a in activities
+    ] == [
+        ("Workshop", {"DPS"}, {"GUARDIA-COSTERA-DE-LOS-ESTADOS-UNIDOS"}, {"HND"}, 45, ["2.c"]),
+        ("Assessment", {"DPS"}, set(), {"SLV"}, None, ["2.c"]),
+    ]
