@@ -45,6 +45,14 @@ from mandategraph.graph.extraction.segment import Sentence
 _AFTER_ACTION = re.compile(ACTION_VERB.pattern + r"\s+(?:[\w-]+\s+){0,2}$", re.I)
 
 
+_LABEL_MAX = 100
+# function words a label never ends on
+_TRAILING = frozenset(
+    "de des du d l la le les et à au aux en sur pour par the of and a an in on for to by "
+    "with y el los las del al con para por".split()
+)
+
+
 class TriggerReading(ReaderState):
     """Finds and classifies the triggers of a sentence and the activities they own."""
 
@@ -86,12 +94,11 @@ class TriggerReading(ReaderState):
                     merged[-1].type = trig.type
                     merged[-1].end = trig.end
                     continue
-            if (
-                merged
-                and merged[-1].type == trig.type
-                and re.fullmatch(r"\s+", text[merged[-1].end : trig.start])
-            ):
-                merged[-1].end = trig.end  # "training courses": one thing
+            if merged and re.fullmatch(r"\s+", text[merged[-1].end : trig.start]):
+                # "training courses", "a training workshop": one thing, named by its head
+                merged[-1].end = trig.end
+                if trig.type:
+                    merged[-1].type = trig.type
                 continue
             merged.append(trig)
         for trig in merged:
@@ -280,8 +287,15 @@ class TriggerReading(ReaderState):
             r"[,;:.(]|\s(?:qui|which|que|dont|afin|pour\s+(?:renforcer|améliorer)|in\s+order)\b",
             tail,
         )
-        label = tail[: cut.start()] if cut and cut.start() > 3 else tail[:90]
+        label = tail[: cut.start()] if cut and cut.start() > 3 else tail[:_LABEL_MAX]
         label = " ".join(label.split())
-        if len(label) > 90:
-            label = label[:90].rsplit(" ", 1)[0]
-        return label.strip(' “”"«»')
+        if len(label) > _LABEL_MAX:
+            label = label[:_LABEL_MAX].rsplit(" ", 1)[0]
+            # a whole phrase: back to the last coordination in its second half
+            conj = max(label.rfind(f" {w} ") for w in ("et", "and", "y", "ainsi"))
+            if conj > _LABEL_MAX // 2:
+                label = label[:conj]
+        words = label.split()
+        while len(words) > 1 and words[-1].lower().strip("’'") in _TRAILING:
+            words.pop()  # never end on "de", "the", "y" ...
+        return " ".join(words).strip(' “”"«»')

@@ -3,7 +3,8 @@
 Trigger nouns of the activity taxonomy and verbs of assistance, the determiners
 that tell a new activity from one referred back to, cues of roles ("en
 collaboration avec", "funded by"), of status ("conduira", "since") and of dates.
-The reading itself is in :mod:`mandategraph.graph.extraction.activities`.
+The trigger nouns, role cues and status cues are data (``lexicon/{fr,en,es}.yaml``);
+the reading itself is in :mod:`mandategraph.graph.extraction.activities`.
 """
 
 from __future__ import annotations
@@ -19,71 +20,17 @@ from mandategraph.graph.extraction.numbers import NUMBER_PATTERN
 # Lexicon
 # ---------------------------------------------------------------------------------
 
-#: trigger noun (regex, case-insensitive, word-bounded) -> activity type ("" = generic)
+#: trigger noun (regex, case-insensitive, word-bounded) -> activity type ("" = generic),
+#: and verbs of assistance that introduce an activity by themselves: the lexicon's
+#: ``activity_triggers`` and ``assistance_verbs`` (lexicon/{fr,en,es}.yaml)
 TRIGGERS: dict[str, list[tuple[str, str]]] = {
-    "fr": [
-        (r"assistance\s+technique|aide\s+technique|appui\s+technique", "TechnicalAssistance"),
-        (
-            r"mise\s+à\s+disposition\s+d['’]équipements?|équipements?|machines?\s+de\s+marquage",
-            "EquipmentProvision",
-        ),
-        (r"tables?\s+rondes?", "Meeting"),
-        (r"formations?|cours|stages?\s+de\s+formation", "Training"),
-        (r"ateliers?|séminaires?", "Workshop"),
-        (r"réunions?|conférences?|exposés?|rencontres?|visites?(?:\s+d['’]étude)?", "Meeting"),
-        (r"évaluations?|diagnostics?", "Assessment"),
-        (r"études?|analyses?|recherches?|sondages?|enquêtes?", "Study"),
-        (r"exercices?|simulations?", "Exercise"),
-        (r"bourses?", "Scholarship"),
-        (r"programmes?|projets?", "Programme"),
-        (
-            r"activités?|initiatives?|collaboration\s+continue|efforts|manifestations?|événements?",
-            "",
-        ),
-    ],
-    "en": [
-        (r"technical\s+assistance|technical\s+support", "TechnicalAssistance"),
-        (r"provision\s+of\s+equipment|equipment|marking\s+machines?", "EquipmentProvision"),
-        (r"round\s*tables?", "Meeting"),
-        (r"trainings?|courses?", "Training"),
-        (r"workshops?|seminars?", "Workshop"),
-        (r"meetings?|conferences?|presentations?|(?:study\s+)?visits?", "Meeting"),
-        (r"assessments?|evaluations?|diagnostics?", "Assessment"),
-        (r"study|studies|analysis|analyses|research|surveys?", "Study"),
-        (r"exercises?|simulations?|drills?", "Exercise"),
-        (r"scholarships?|fellowships?", "Scholarship"),
-        (r"programmes?|programs?|projects?", "Programme"),
-        (r"activity|activities|initiatives?|events?", ""),
-    ],
-    "es": [
-        (r"asistencia\s+técnica|apoyo\s+técnico|cooperación\s+técnica", "TechnicalAssistance"),
-        (
-            r"equipos?\s+de\s+marcaje|equipamiento|máquinas?\s+de\s+marcaje|equipos",
-            "EquipmentProvision",
-        ),
-        (r"mesas?\s+redondas?", "Meeting"),
-        (r"capacitaci(?:ón|ones)|cursos?|formación|entrenamientos?", "Training"),
-        (r"taller(?:es)?|seminarios?", "Workshop"),
-        (
-            r"reuni(?:ón|ones)|conferencias?|presentaci(?:ón|ones)|encuentros?|visitas?",
-            "Meeting",
-        ),
-        (r"evaluaci(?:ón|ones)|diagnósticos?", "Assessment"),
-        (r"estudios?|análisis|investigaci(?:ón|ones)|encuestas?", "Study"),
-        (r"ejercicios?|simulacros?|simulaciones?", "Exercise"),
-        (r"becas?", "Scholarship"),
-        (r"programas?|proyectos?", "Programme"),
-        (r"actividad(?:es)?|iniciativas?|eventos?|esfuerzos", ""),
-    ],
+    lang: [
+        (str(item["pattern"]), str(item["type"] or ""))
+        for item in lexicon.entry("activity_triggers", lang)
+    ]
+    for lang in lexicon.LANGUAGES
 }
-# Verbs of assistance that introduce an activity by themselves.
-VERB_TRIGGERS = {
-    "fr": r"\b(?:a|ont|avait|avaient)\s+(?:\w+ment\s+)?(?:aidé|soutenu)\b",
-    "en": r"\b(?:has|have|had)\s+(?:\w+ly\s+)?(?:assisted|helped|supported)\b|"
-    r"\b(?:assisted|helped|supported)\b(?!\s+by)",
-    "es": r"\b(?:ha|han|había|habían)\s+(?:\w+mente\s+)?(?:apoyado|asistido|ayudado)\b|"
-    r"\b(?:apoyó|asistió|ayudó)\b",
-}
+VERB_TRIGGERS = {lang: str(lexicon.entry("assistance_verbs", lang)) for lang in lexicon.LANGUAGES}
 DEMONSTRATIVE = re.compile(
     r"(?:\b(?:ce|cet|cette|ces|this|these|those|este|esta|estos|estas|dicho|dicha|dichos|dichas|"
     r"ese|esa|esos|esas|said)\s+(?:[\w-]+\s+)?)$",
@@ -168,8 +115,10 @@ PARTICIPANTS = re.compile(
     rf"{{0,4}}?{PARTICIPANT_NOUNS}\b",
     re.I,
 )
+# what a number before it counts is not people: states, days, machines ... (lexicon
+# ``not_people``): "sept États membres", "trois jours", "quatre machines"
 STATE_COUNT_NOUNS = re.compile(
-    r"^\s*(?:[\w-]+\s+)?(?:États|pays|states|countries|Estados|países)\b", re.I
+    r"^\s*(?:[\w-]+\s+)?(?:" + "|".join(lexicon.words("not_people")) + r")\b", re.I
 )
 
 MONTHS: dict[str, int] = {}
@@ -197,114 +146,15 @@ YEAR_RANGE = re.compile(
     re.I,
 )
 
-PLANNED = {
-    "fr": r"\bcompte(?:nt)?\s+(?!tenu)(?:\w+\s+)?\w+(?:er|ir|re)\b|\bconduir(?:a|ont)\b|"
-    r"\borganiser(?:a|ont)\b|\bmèner(?:a|ont)\b|\bréaliser(?:a|ont)\b|\btiendr(?:a|ont)\b|"
-    r"\bdispenser(?:a|ont)\b|\bfournir(?:a|ont)\b|\blancer(?:a|ont)\b|\bentreprendr(?:a|ont)\b|"
-    r"\bser(?:a|ont)\s+(?:organisée?s?|dirigée?s?|menée?s?|réalisée?s?|tenue?s?|lancée?s?|dispensée?s?)|"
-    r"\baur(?:a|ont)\s+lieu\b|restant\s+(?:encore\s+)?à\s+(?:être\s+)?détermin|\bà\s+déterminer\b|"
-    r"\bprévue?s?\s+(?:pour|en|au)\b|\benvisag(?:e|ent)\s+de\b|\bprochains\s+mois\b|\bprochainement\b|"
-    r"\bprojette\s+de\b|\ba\s+l['’]intention\s+de\b",
-    "en": r"\bwill\s+(?:also\s+)?(?:be\s+(?:held|organized|organised|conducted|delivered|"
-    r"led|carried|"
-    r"launched|provided)|hold|organi[sz]e|conduct|carry\s+out|deliver|provide|launch|take\s+place|"
-    r"undertake|continue|lead|host)\b|\b(?:is|are)\s+(?:planned|scheduled|expected\s+to)\b|"
-    r"\bplans?\s+to\b|\bintends?\s+to\b|\bto\s+be\s+(?:determined|defined|scheduled|confirmed)\b|"
-    r"\bupcoming\b|\bin\s+the\s+coming\s+months\b|\bnext\s+year\b",
-    "es": r"\b(?:se\s+)?prevé\b|\btiene\s+previsto\b|\bestá\s+previst[oa]\b|"
-    r"\bse\s+llevará\s+a\s+cabo\b|"
-    r"\bllevará\s+a\s+cabo\b|\b(?:realizará|realizarán|organizará|organizarán|impartirá|impartirán|"
-    r"celebrará|celebrarán|ejecutará|ejecutarán|desarrollará|brindará|proporcionará|ofrecerá|"
-    r"conducirá|dirigirá)\b|\btendrá\s+lugar\b|\bpor\s+(?:determinar|definir|confirmar)\b|"
-    r"\bpróximos\s+meses\b|\bplanea\b|\bproyecta\b",
-}
-ONGOING = {
-    "fr": r"\b(?:depuis|dès|en\s+ce\s+moment|actuellement|en\s+cours\s+d['’]exécution)\b|"
-    r"\bcontinue(?:nt)?\s+(?:de|à)\b|\bpoursui(?:t|vent)\b",
-    "en": r"\b(?:since|ongoing|currently|at\s+present|continues\s+to|is\s+being|are\s+being)\b",
-    "es": r"\b(?:desde|actualmente|en\s+curso|continúa|sigue|viene\s+\w+ndo)\b",
-}
+# Status cues: the lexicon's ``planned_cues`` and ``ongoing_cues``.
+PLANNED = {lang: str(lexicon.entry("planned_cues", lang)) for lang in lexicon.LANGUAGES}
+ONGOING = {lang: str(lexicon.entry("ongoing_cues", lang)) for lang in lexicon.LANGUAGES}
 
 # Role cues, right before a name (or a list of names).
+# (the lexicon's ``role_cues``, in the order they are tried: funder before partner)
 CUES: dict[str, list[tuple[str, str]]] = {
-    "fr": [
-        (
-            "funder",
-            r"avec\s+le\s+soutien\s+financier\s+d|financée?s?\s+par|grâce\s+au\s+financement\s+d|"
-            r"avec\s+le\s+financement\s+d|contribution\s+financière\s+d|financement\s+(?:fourni|octroyé)\s+par",
-        ),
-        (
-            "requester",
-            r"à\s+la\s+demande\s+(?:et\s+avec\s+le\s+soutien\s+)?d|sur\s+(?:la\s+)?demande\s+d",
-        ),
-        (
-            "partner",
-            r"en\s+collaboration\s+avec|en\s+partenariat\s+avec|partenariat\s+avec|"
-            r"collaboration\s+(?:\w+\s+)?avec|collaboré\s+avec|de\s+concert\s+avec|conjointement\s+avec|"
-            r"avec\s+le\s+soutien(?:\s+\w+)?\s+d|avec\s+l['’]appui(?:\s+\w+)?\s+d|"
-            r"avec\s+l['’]assistance(?:\s+\w+)?\s+d|"
-            r"effort\s+conjoint\s+avec|en\s+coopération\s+avec|en\s+association\s+avec|accord\s+avec|"
-            r"collaboration\s+entre|devant|avec",
-        ),
-        (
-            "conductor",
-            r"par\s+le\s+biais\s+d|par\s+l['’]intermédiaire\s+d|à\s+travers|"
-            r"dispensée?s?\s+par|organisée?s?\s+par|menée?s?\s+par|réalisée?s?\s+par|exécutée?s?\s+par|"
-            r"collaboration\s+d|intégration\s+et\s+la\s+collaboration\s+d|soutien\s+d",
-        ),
-        ("leader", r"dirigée?s?\s+par|sous\s+la\s+direction\s+d|coordonnée?s?\s+par"),
-    ],
-    "en": [
-        (
-            "funder",
-            r"funded\s+by|financed\s+by|with\s+(?:the\s+)?financial\s+support\s+(?:of|from)|"
-            r"with\s+funding\s+from|thanks\s+to\s+(?:the\s+)?funding\s+(?:of|from)|sponsored\s+by",
-        ),
-        (
-            "requester",
-            r"at\s+the\s+request\s+of|upon\s+(?:the\s+)?request\s+of|as\s+requested\s+by",
-        ),
-        (
-            "partner",
-            r"in\s+partnership\s+with|in\s+collaboration\s+with|in\s+cooperation\s+with|"
-            r"in\s+coordination\s+with|jointly\s+with|together\s+with|"
-            r"with\s+(?:the\s+)?(?:\w+\s+)?(?:support|assistance)\s+(?:of|from)|"
-            r"partnered\s+with|worked\s+with|collaborated\s+with|"
-            r"agreement\s+with|partnership\s+(?:\w+\s+)?with|before|with",
-        ),
-        (
-            "conductor",
-            r"through|by\s+means\s+of|via|delivered\s+by|organi[sz]ed\s+by|conducted\s+by|"
-            r"carried\s+out\s+by|implemented\s+by|hosted\s+by|provided\s+by|by",
-        ),
-        ("leader", r"led\s+by|under\s+the\s+(?:leadership|direction)\s+of|coordinated\s+by"),
-    ],
-    "es": [
-        (
-            "funder",
-            r"financiad[oa]s?\s+por|con\s+(?:el\s+)?apoyo\s+financiero\s+de|"
-            r"con\s+(?:el\s+)?financiamiento\s+de|con\s+fondos\s+de|gracias\s+al\s+financiamiento\s+de",
-        ),
-        (
-            "requester",
-            r"a\s+solicitud\s+de|a\s+petición\s+de|a\s+pedido\s+de|a\s+requerimiento\s+de",
-        ),
-        (
-            "partner",
-            r"en\s+colaboración\s+con|en\s+asociación\s+con|en\s+coordinación\s+con|"
-            r"en\s+cooperación\s+con|conjuntamente\s+con|junto\s+con|con\s+el\s+apoyo(?:\s+\w+)?\s+de|"
-            r"con\s+la\s+colaboración\s+de|con\s+la\s+asistencia\s+de|acuerdo\s+con|ante|con",
-        ),
-        (
-            "conductor",
-            r"a\s+través\s+de|por\s+medio\s+de|por\s+conducto\s+de|mediante|"
-            r"impartid[oa]s?\s+por|organizad[oa]s?\s+por|realizad[oa]s?\s+por|ejecutad[oa]s?\s+por|por",
-        ),
-        (
-            "leader",
-            r"dirigid[oa]s?\s+por|bajo\s+la\s+(?:dirección|coordinación)\s+de|coordinad[oa]s?\s+por",
-        ),
-    ],
+    lang: [(str(item["role"]), str(item["pattern"])) for item in lexicon.entry("role_cues", lang)]
+    for lang in lexicon.LANGUAGES
 }
 # What may stand between a cue and a name, or between two names of one list.
 GLUE = re.compile(

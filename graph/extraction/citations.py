@@ -74,6 +74,12 @@ SELF_RE = re.compile(
     re.I,
 )
 _NEGATION = lexicon.pattern("negation")
+# a resolution numbered without "AG/RES." right after the reference: another body's
+_OTHER_RESOLUTION = re.compile(
+    r"[\s,]*(?:of|de|del|du|de\s+la)?\s*(?:the\s+|la\s+)?(?:(?:UN|United\s+Nations)\s+)?"
+    r"(?:Security\s+Council\s+)?(?:r[ée]solution|resoluci[óo]n)\s+(?:S/RES/)?\d",
+    re.I,
+)
 _RESOLUTION_WORD = re.compile(r"\b(?:r[ée]solutions?|resoluci[óo]n(?:es)?)\b", re.I)
 # A request to a body, right before the quoted mandate text.
 _REQUEST_CUE = re.compile(
@@ -360,6 +366,10 @@ def _resolve_symbol(
     sent_start, sent_end = sentences.bounds(ref_start, ref_end)
     window_end = min(sent_end, ref_end + 160)
     flags: list[str] = []
+    if _OTHER_RESOLUTION.match(text, ref_end, window_end):
+        # "paragraph 2 of Security Council resolution 1540 (2004)": an instrument of
+        # another body, not an OAS mandate
+        return None
     # 1. a symbol right after ("... du dispositif de la résolution AG/RES. 2485 ...")
     index = bisect.bisect_left(symbols, ref_end, key=lambda m: m.start)
     if index < len(symbols) and symbols[index].start < window_end:

@@ -19,6 +19,8 @@ runs of the original, and mapping an offset is one binary search.
   around it, and so does a short line repeated right after two or more of them
   (a running header). One line break stays, two when the text before it ends a
   sentence, so a sentence cut by the page goes on.
+* The first lines of a two-column letterhead ("PERMANENT COUNCIL OF THE ...
+  OEA/Ser.G") lose their right column, so the left column reads as one name.
 * A rule of underscores starts the footnotes of a page: the rule and the notes go,
   up to two blank lines or the page number. The numbers of those notes, when glued
   to the end of a word ("PROCCER1", "violencia2"), go too; so does a marker written
@@ -43,6 +45,11 @@ _WORD_BEFORE = re.compile(r"[\w'’-]*$")
 _RUNS_ON = re.compile(r"[^\W\d_]{1,4}-")
 _GLUED_MARK = re.compile(r"(?<=[^\W\d_]{3})(\d{1,2})(/)?(?=[\s.,;:)»”\"]|$)")
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
+_LINE = re.compile(r"[^\n]*")
+# a gap of eight blanks or more after text, then a right column to the line's end
+_RIGHT_COLUMN = re.compile(r"(?<=\S)[ \t]{8,}\S[^\n]*$")
+_LETTERHEAD_LINES = 6
+_RIGHT_COLUMN_AT = 50
 
 
 @dataclass
@@ -184,10 +191,34 @@ def _markers(text: str, notes: set[int]) -> list[tuple[int, int]]:
     return removed
 
 
+def _letterhead(text: str) -> list[tuple[int, int]]:
+    """The right column of a two-column letterhead (symbol, date, "Original: English"),
+    in the first lines: the left column's name then reads on from line to line."""
+    removed: list[tuple[int, int]] = []
+    seen = 0
+    for line in _LINE.finditer(text):
+        if not line.group(0).strip():
+            continue
+        seen += 1
+        if seen > _LETTERHEAD_LINES:
+            break
+        column = _RIGHT_COLUMN.search(line.group(0))
+        # the right column stands far right (a gap inside a sentence does not)
+        if column and column.end() - len(column.group(0).lstrip()) >= _RIGHT_COLUMN_AT:
+            removed.append((line.start() + column.start(), line.end()))
+    return removed
+
+
 def layout_view(text: str) -> LayoutView:
     """The view of ``text`` without its layout noise (see the module docstring)."""
     notes_removed, notes = _footnotes(text)
-    removed = _merge(notes_removed + _page_breaks(text) + _hyphens(text) + _markers(text, notes))
+    removed = _merge(
+        notes_removed
+        + _letterhead(text)
+        + _page_breaks(text)
+        + _hyphens(text)
+        + _markers(text, notes)
+    )
     if not removed:
         return LayoutView(text, text)
     pieces: list[str] = []

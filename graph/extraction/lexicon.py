@@ -38,6 +38,16 @@ def words(key: str, lang: str | None = None) -> list[str]:
     return out
 
 
+def entry(key: str, lang: str) -> Any:
+    """The raw value of ``key`` in one language's file (a list of records, a pattern)."""
+    if lang not in LANGUAGES:
+        raise KeyError(f"no lexicon for language {lang!r}")
+    value = _load(lang).get(key)
+    if value is None:
+        raise KeyError(f"lexicon/{lang}.yaml has no {key!r}")
+    return value
+
+
 def table(key: str, lang: str | None = None) -> dict[str, int]:
     """The ``word -> value`` table of ``key`` (all languages merged when ``lang`` is ``None``)."""
     out: dict[str, int] = {}

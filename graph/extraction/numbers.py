@@ -12,92 +12,20 @@ from __future__ import annotations
 
 import re
 
+from mandategraph.graph.extraction import lexicon
+
+# The words and their values are data: ``lexicon/{fr,en,es}.yaml`` (number_units in
+# order from zero, number_extra, number_tens, number_hundred(s), number_thousand).
 _UNITS: dict[str, int] = {}
-_FR = (
-    "zéro un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
-    "quinze seize"
-).split()
-_EN = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen"
-).split()
-_ES = (
-    "cero uno una dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce "
-    "quince dieciséis diecisiete dieciocho diecinueve"
-).split()
-for words in (_FR, _EN, _ES):
-    value = 0
-    for word in words:
-        if word in ("une", "una"):
-            _UNITS[word] = 1
-            continue
-        _UNITS[word] = value
-        value += 1
-_UNITS.update({"dix-sept": 17, "dix-huit": 18, "dix-neuf": 19, "dieciseis": 16})
-_TENS = {
-    "vingt": 20,
-    "vingts": 20,
-    "trente": 30,
-    "quarante": 40,
-    "cinquante": 50,
-    "soixante": 60,
-    "septante": 70,
-    "octante": 80,
-    "huitante": 80,
-    "nonante": 90,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "veinte": 20,
-    "treinta": 30,
-    "cuarenta": 40,
-    "cincuenta": 50,
-    "sesenta": 60,
-    "setenta": 70,
-    "ochenta": 80,
-    "noventa": 90,
-}
-_ES_COMPOUND = {
-    "veintiuno": 21,
-    "veintiuna": 21,
-    "veintidós": 22,
-    "veintidos": 22,
-    "veintitrés": 23,
-    "veintitres": 23,
-    "veinticuatro": 24,
-    "veinticinco": 25,
-    "veintiséis": 26,
-    "veintiseis": 26,
-    "veintisiete": 27,
-    "veintiocho": 28,
-    "veintinueve": 29,
-    "cien": 100,
-    "ciento": 100,
-    "doscientos": 200,
-    "doscientas": 200,
-    "trescientos": 300,
-    "trescientas": 300,
-    "cuatrocientos": 400,
-    "cuatrocientas": 400,
-    "quinientos": 500,
-    "quinientas": 500,
-    "seiscientos": 600,
-    "seiscientas": 600,
-    "setecientos": 700,
-    "setecientas": 700,
-    "ochocientos": 800,
-    "ochocientas": 800,
-    "novecientos": 900,
-    "novecientas": 900,
-}
-_HUNDRED = {"cent", "cents", "hundred"}
-_THOUSAND = {"mille", "mil", "thousand"}
-_JOINERS = {"et", "and", "y"}
+for _lang in lexicon.LANGUAGES:
+    for _value, _word in enumerate(lexicon.words("number_units", _lang)):
+        _UNITS[_word] = _value
+_UNITS.update(lexicon.table("number_extra"))
+_TENS = lexicon.table("number_tens")
+_ES_COMPOUND = lexicon.table("number_hundreds")  # "doscientos": added, not multiplied
+_HUNDRED = set(lexicon.words("number_hundred"))
+_THOUSAND = set(lexicon.words("number_thousand"))
+_JOINERS = set(lexicon.words("number_joiner"))
 
 #: Every word the parser knows (for building search patterns).
 NUMBER_WORDS = sorted(

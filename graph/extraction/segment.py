@@ -130,6 +130,37 @@ def _styles(number: str) -> dict[str, int]:
     return styles
 
 
+# A heading without a number: a line in capitals standing alone between blank lines.
+_CAPS_HEADING = re.compile(
+    r"(?:(?<=\n\n)|(?<=\n[ \t]\n))[ \t]*(?P<h>[A-ZÀ-ÖØ-Ý][A-ZÀ-ÖØ-Ý0-9 ,'’:&/()-]{4,120}"
+    r"[A-ZÀ-ÖØ-Ý)])[ \t]*\n[ \t]*\n"
+)
+_BODY_SENTENCE = re.compile(r"[a-zà-ÿ][.;]\s*\n")
+
+
+def _unnumbered_sections(text: str) -> list[Section]:
+    """Sections headed by lines in capitals, in a report that numbers none: after the
+    first paragraph of body text (the title block before it is no section), and not
+    an annex or the "INTRODUCTION"."""
+    body = _BODY_SENTENCE.search(text)
+    if body is None:
+        return []
+    found: list[Section] = []
+    for match in _CAPS_HEADING.finditer(text, body.end()):
+        heading = match.group("h").strip()
+        if _ANNEX.match(heading):
+            break  # the annex is apart (below)
+        if sum(ch.isalpha() for ch in heading) < 5:
+            continue
+        number = str(len(found) + 1)
+        found.append(
+            Section(number, heading, match.start("h"), len(text), match.start("h"), match.end("h"))
+        )
+    for current, following in zip(found, found[1:], strict=False):
+        current.end = following.start
+    return found
+
+
 def _annex_at(text: str, start: int) -> int | None:
     """Where an annex heading ("ANNEX: LIST OF ACTIVITIES") starts after ``start``."""
     match = _ANNEX.search(text, start)
@@ -186,6 +217,8 @@ def find_sections(text: str) -> list[Section]:
         found.append(Section(number, heading, match.start(), len(text), heading_start, heading_end))
     for current, following in zip(found, found[1:], strict=False):
         current.end = following.start
+    if not found:
+        found = _unnumbered_sections(text)
     # an annex after the last section ("ANNEX: LIST OF ACTIVITIES") restates the body:
     # it is a part of its own, read for nothing
     annex = _annex_at(text, found[-1].start + 1) if found else None

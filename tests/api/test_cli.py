@@ -178,7 +178,8 @@ def test_candidates_lists_unknown_acronyms(runner: CliRunner, store_args: list[s
     code, out, _err = run(runner, *store_args, "candidates", "--format", "csv")
     assert code == 0
     names = {line.split(",")[0] for line in out.strip().splitlines()[1:]}
-    assert {"PSAP", "DVLM"} <= names
+    # PSAP, a programme's acronym, is no organization (issue 12)
+    assert {"DVLM", "IPO"} <= names and "PSAP" not in names
 
 
 def test_evaluate_scores_the_seed_against_its_gold(runner: CliRunner) -> None:

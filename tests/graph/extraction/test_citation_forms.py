@@ -55,3 +55,16 @@ def test_lexicon_reads_each_language_and_all() -> None:
     assert "Département" not in lexicon.words("org_heads_initial", "en")
     assert lexicon.table("number_tens")["cuarenta"] == 40
     assert lexicon.pattern("same_resolution").search("de la misma resolución")
+
+
+def test_a_security_council_resolution_is_no_oas_mandate() -> None:
+    text = (
+        f"Conformément à la résolution {SYMBOL}, le CICTE a appuyé l'application du "
+        "paragraphe 2 de la résolution 1540 (2004) du Conseil de sécurité."
+    )
+    assert _paths(text) == []
+
+
+def test_a_resolution_recalled_without_paragraph_is_no_citation() -> None:
+    text = f"Le rapport est présenté en application de la résolution {SYMBOL}."
+    assert _paths(text) == []

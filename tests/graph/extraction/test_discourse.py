@@ -68,3 +68,46 @@ def test_thanks_name_donors_not_beneficiaries() -> None:
         "fr",
     )
     assert [set(a.beneficiaries) for a in activities] == [{"KNA"}]
+
+
+def test_one_event_one_activity_with_a_whole_phrase_label() -> None:
+    activities = _read(
+        "1. BORDERS\n\nThe CICTE Secretariat conducted a training workshop in Guatemala and "
+        "Honduras for 45 border officials.\n",
+        "en",
+    )
+    assert [(a.type, set(a.conducted_by), set(a.beneficiaries)) for a in activities] == [
+        ("Workshop", {"CICTE"}, {"GTM", "HND"})
+    ]
+    assert activities[0].label.startswith("training workshop")
+
+
+def test_a_long_label_ends_on_a_whole_phrase() -> None:
+    activities = _read(
+        "I. PRÉVENTION\n\nLe DSP a organisé à Castries un atelier sous-régional sur la "
+        "prévention de la violence chez les jeunes et le renforcement des capacités nationales "
+        "en matière de prévention et de réinsertion.\n",
+        "fr",
+    )
+    label = activities[0].label
+    assert label.split()[-1] not in {"de", "et", "la", "le", "des"}
+    assert label == "atelier sous-régional sur la prévention de la violence chez les jeunes"
+
+
+def test_spanish_passive_takes_the_previous_actor_and_dicha_resolucion() -> None:
+    activities = _read(
+        "1. SEGURIDAD\n\nDe conformidad con el inciso c del párrafo 2 de la resolución "
+        "AG/RES. 2735 (XLII-O/12), el Departamento de Seguridad Pública (DSP) organizó un "
+        "taller en Tegucigalpa con la Guardia Costera de los Estados Unidos; participaron "
+        "cuarenta y cinco funcionarios. Posteriormente, se realizó una evaluación en San "
+        "Salvador.\n",
+        "es",
+    )
+    assert [
+        (a.type, set(a.conducted_by), set(a.partners), set(a.beneficiaries),
+         a.participants[0] if a.participants else None, [m[1] for m in a.mandates])
+        for a in activities
+    ] == [
+        ("Workshop", {"DPS"}, {"GUARDIA-COSTERA-DE-LOS-ESTADOS-UNIDOS"}, {"HND"}, 45, ["2.c"]),
+        ("Assessment", {"DPS"}, set(), {"SLV"}, None, ["2.c"]),
+    ]

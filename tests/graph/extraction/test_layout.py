@@ -58,3 +58,18 @@ def test_clean_text_is_its_own_view() -> None:
     text = "Le CICTE a organisé un atelier à Castries."
     view = layout_view(text)
     assert view.identity and view.span(3, 8) == (3, 8)
+
+
+def test_two_column_letterhead_loses_its_right_column() -> None:
+    text = (
+        "CONSEIL PERMANENT DE L'ORGANISATION                              OEA/Ser.G\n"
+        "        DES ÉTATS AMÉRICAINS                                     CP/CSH-1497/13\n\n"
+        "Le texte          du rapport commence ici, bien plus bas.\n"
+    )
+    view = layout_view(text)
+    assert "OEA/Ser.G" not in view.text and "CP/CSH" not in view.text
+    assert " ".join(view.text.split()).startswith(
+        "CONSEIL PERMANENT DE L'ORGANISATION DES ÉTATS AMÉRICAINS"
+    )
+    assert _back(view, "AMÉRICAINS") == "AMÉRICAINS"
+    assert "Le texte          du rapport commence ici" in view.text

@@ -60,3 +60,17 @@ def test_an_abbreviation_at_a_line_end_goes_on() -> None:
     )
     sentences = [s.text for s in segment(text).sentences]
     assert len(sentences) == 1 and "approx.\n40 frontline" in sentences[0]
+
+
+def test_unnumbered_headings_in_capitals_are_sections() -> None:
+    text = (
+        "REPORT OF THE DEPARTMENT OF PUBLIC SECURITY\n\n"
+        "The Department presents its report on the year.\n\n"
+        "FIREARMS\n\nThe DPS held a workshop in Kingston.\n\n"
+        "CYBER SECURITY\n\nThe CICTE held a course in Castries.\n\n"
+        "ANNEX\n\nrow\n"
+    )
+    sections = find_sections(text)
+    assert [(s.number, s.heading) for s in sections] == [
+        ("0", ""), ("1", "FIREARMS"), ("2", "CYBER SECURITY"), ("annex", "ANNEX")
+    ]
