@@ -25,9 +25,12 @@ from mandategraph.graph.store import Store
 from mandategraph.ontology.loader import ontology_graph
 from mandategraph.ontology.namespaces import GRAPH, ONTOLOGY_GRAPH
 from mandategraph.queries.catalog import load_catalog
-from mandategraph.queries.compliance import Finding, run_checks
+from mandategraph.queries.compliance import QUERIES, Finding, run_checks
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+#: The canned queries the compliance report runs (mandate-status is the registry view).
+CHECK_QUERIES = {*QUERIES.values(), "mandate-status"}
 
 
 def median_time(run: Callable[[], object], repeat: int) -> tuple[float, object]:
@@ -66,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     report_s, findings = median_time(lambda: run_checks(run), args.repeat)
     found: list[Finding] = findings  # type: ignore[assignment]
     slowest = max(canned, key=lambda n: canned[n])
+    # the canned queries that are not part of the report (the questions of before)
+    others = [n for n in canned if n not in CHECK_QUERIES]
+    slowest_other = max(others, key=lambda n: canned[n])
     kinds = {f.kind for f in found}
     lines = [
         f"### Compliance report, {size_label(triples)} synthetic triples "
@@ -82,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(kinds)} kinds) | **{report_s * 1000:.0f}** |",
         "",
         f"The whole report takes {report_s / canned[slowest]:.2f}x the slowest canned "
-        f"query (`{slowest}`, {canned[slowest] * 1000:.0f} ms).",
+        f"query (`{slowest}`, {canned[slowest] * 1000:.0f} ms), "
+        f"{report_s / canned[slowest_other]:.2f}x the slowest canned query outside the "
+        f"report (`{slowest_other}`, {canned[slowest_other] * 1000:.0f} ms).",
         "",
     ]
     text = "\n".join(lines)

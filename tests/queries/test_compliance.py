@@ -118,3 +118,18 @@ def test_check_csv_lists_every_finding(built_path: tuple[Path, object],
 
     rows = list(csv.DictReader(io.StringIO(as_csv)))
     assert [r["subject"] for r in rows] == [f["subject"] for f in as_json]
+
+
+def test_a_check_that_times_out_is_an_error_not_an_empty_list(
+    built_path: tuple[Path, object], runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mandategraph.api.settings import get_settings
+
+    monkeypatch.setenv("MANDATEGRAPH_QUERY_TIMEOUT", "0.001")
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["--store", str(built_path[0]), "check", "--format", "json"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 6, result.output
+    assert "findings" not in result.stdout
