@@ -14,11 +14,6 @@ from tests.conftest import SHARED
 
 SYMBOL = "AG/RES. 2735 (XLII-O/12)"
 
-#: What the extraction misses today (issue 12: "Au titre de l'alinéa c du paragraphe 3",
-#: "operative paragraph 3, subparagraph (e)", "l'alinéa a) du paragraphe 4"): 3.e and
-#: 4.a are cited but not read as citations, so they and the chapeau 4 look uncited.
-MISSED_BY_EXTRACTION = {"3.e", "4", "4.a"}
-
 
 @pytest.fixture(scope="module")
 def gold() -> dict[str, object]:
@@ -56,22 +51,6 @@ def flagged(findings: list[Finding]) -> dict[str, set[str]]:
     return found
 
 
-def test_the_gold_without_activity_and_not_applicable_apart_from_the_extraction_misses(
-    gold: dict[str, object], findings: list[Finding], statuses: dict[str, str]
-) -> None:
-    """What holds today: everything but the three paragraphs the extraction misses."""
-    without = numbers(gold["mandates_without_activities"])
-    assert flagged(findings)["no-activity"] - MISSED_BY_EXTRACTION == without
-    for number in ("1", "2.a", "2.b", "2.c"):
-        assert statuses[number] == "not applicable"
-    cited = numbers(gold["cited_paragraphs"])
-    wrongly = {n for kind in flagged(findings).values() for n in kind} & cited
-    assert wrongly <= MISSED_BY_EXTRACTION
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "3.e and 4.a are cited in forms the extraction does not read yet (issue 12); "
-    "they and the chapeau 4 are flagged without activity until its citations land"))
 def test_exactly_what_the_gold_says(
     gold: dict[str, object], findings: list[Finding], statuses: dict[str, str]
 ) -> None:
