@@ -1,8 +1,8 @@
 """``mandategraph search TEXT``, and the search index kept in step with the store.
 
 :func:`refresh_index` rewrites the index file beside an on-disk store once a command's
-writes are committed (``build``, ``ingest``, ``remove``); a memory store has none (the
-server builds its own in memory).
+writes are committed (``build``, ``ingest``, ``remove``); a memory store and a SPARQL
+server have none (the index is then built in memory when a search needs it).
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ import typer
 
 from mandategraph.api.cli_support import app, err, handle_errors, open_store, print_table
 from mandategraph.graph.search import KINDS, index_path, open_index, search, write_index
+from mandategraph.graph.sparql_client import is_remote
 from mandategraph.graph.store import MEMORY, Store
 
 
 def refresh_index(location: str) -> None:
     """Rewrite the search index of the on-disk store at ``location`` (closed by now)."""
-    if location == MEMORY:
+    if location == MEMORY or is_remote(location):
         return
     with Store.open(location, read_only=True) as store:
         write_index(store, location)

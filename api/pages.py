@@ -160,7 +160,7 @@ FIGURES_QUERY = """
 SELECT * WHERE {
   { SELECT (COUNT(DISTINCT ?d) AS ?ingested) WHERE { ?d a mg:Document ; mg:language ?l } }
   { SELECT (COUNT(DISTINCT ?s) AS ?beneficiaries) WHERE { ?a mg:beneficiary ?s } }
-  { SELECT (COUNT(DISTINCT ?p) AS ?implemented) WHERE { ?a mg:implements/mg:subParagraphOf* ?p } }
+  { SELECT (COUNT(DISTINCT ?p) AS ?implemented) WHERE { ?a mg:implements/mg:withinParagraph ?p } }
   { SELECT (COUNT(DISTINCT ?x) AS ?members) WHERE { ?x a mg:MemberState } }
 }
 """

@@ -234,7 +234,7 @@ def paragraph_record(reader: Reader, iri: str, activities: int | None = None) ->
     resolution = reader.first(iri, MG.paragraphOf)
     if activities is None:
         rows = reader.select(
-            "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a mg:implements/mg:subParagraphOf* ?p }",
+            "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a mg:implements/mg:withinParagraph ?p }",
             {"p": URIRef(iri)},
         )
         activities = int(rows[0]["n"].value) if rows else 0
@@ -270,7 +270,7 @@ def list_paragraphs(
     rows = reader.select(
         "SELECT ?p (COUNT(DISTINCT ?a) AS ?n) WHERE {\n"
         "  ?p a mg:OperativeParagraph .\n  " + "\n  ".join(patterns) + "\n"
-        "  OPTIONAL { ?a mg:implements/mg:subParagraphOf* ?p }\n"
+        "  OPTIONAL { ?a mg:implements/mg:withinParagraph ?p }\n"
         "} GROUP BY ?p",
         bound,
     )

@@ -332,7 +332,8 @@ P = {  # predicates, spelled once
     **{
         name: _iri(MG[name])
         for name in (
-            "paragraphOf subParagraphOf paragraphNumber text addressee theme implements "
+            "paragraphOf subParagraphOf withinParagraph paragraphNumber text addressee theme "
+            "implements "
             "conductedBy inPartnershipWith fundedBy beneficiary year participantCount "
             "activityCount status reportedIn inDocument startOffset endOffset quote "
             "sectionNumber cites recalls language memberOf subOrganizationOf"
@@ -604,8 +605,10 @@ class _Generator:
                 ]
             )
             provenance += 6
+            lines.append(_triple(par, P["withinParagraph"], par))
             if parent is not None:
                 lines.append(_triple(par, P["subParagraphOf"], parent.iri))
+                lines.append(_triple(par, P["withinParagraph"], parent.iri))
             made = _Paragraph(par, path, theme, implemented=rng.random() < 0.8)
             paragraphs.append(made)
             return made

@@ -47,6 +47,7 @@ from mandategraph.ontology.namespaces import (
     mandate_kind_iri,
     org_iri,
     paragraph_iri,
+    paragraph_prefixes,
     theme_iri,
 )
 from mandategraph.ontology.registry import Registry, fold, load_registry
@@ -64,9 +65,11 @@ SELECT ?p ?number ?symbol ?resolution ?parent ?text ?lang ?addressee ?loaded WHE
   OPTIONAL { GRAPH ?g { ?p mg:text ?text . OPTIONAL { ?doc mg:language ?lang } } }
   OPTIONAL { ?p mg:addressee ?addressee }
   BIND(EXISTS { ?any foaf:primaryTopic ?resolution } AS ?loaded)
-  FILTER NOT EXISTS { GRAPH <REGISTRY> { ?p a mg:InferredParagraph } }
+  # (only graph/registry types a paragraph so; no GRAPH <registry> here: Virtuoso answers
+  # nothing at all for a NOT EXISTS on a graph outside the query's dataset)
+  FILTER NOT EXISTS { ?p a mg:InferredParagraph }
 }
-""".replace("<REGISTRY>", f"<{REGISTRY_GRAPH}>")
+"""
 
 CITATIONS_QUERY = """
 SELECT ?p ?span WHERE {
@@ -75,9 +78,9 @@ SELECT ?p ?span WHERE {
 }
 """
 
-POLITICAL_QUERY = """
-SELECT DISTINCT ?org WHERE { ?org mg:subOrganizationOf* ?body . VALUES ?body { BODIES } }
-"""
+# the units of organizations, walked in Python: an unbounded mg:subOrganizationOf* with
+# an open end is refused by some engines (Virtuoso)
+UNITS_QUERY = "SELECT ?org ?parent WHERE { ?org mg:subOrganizationOf ?parent }"
 
 
 @dataclass
@@ -196,6 +199,8 @@ def inferred_paragraphs(
             graph.add((node, MG.paragraphNumber, Literal(number)))
             graph.add((node, MG.paragraphOf, resolution))
             graph.add((node, MG.subParagraphOf, paragraph_iri(symbol, head)))
+            for prefix in paragraph_prefixes(number):
+                graph.add((node, MG.withinParagraph, paragraph_iri(symbol, prefix)))
             graph.add((node, MG.impliedBy, URIRef(implied_by.iri)))
             for span in sorted(spans.get(implied_by.iri, ())):
                 graph.add((node, PROV.wasDerivedFrom, URIRef(span)))
@@ -232,11 +237,16 @@ def registry_graph(store: Store, *, registry: Registry | None = None) -> Graph:
     spans: dict[str, set[str]] = {}
     for row in store.query(CITATIONS_QUERY):  # type: ignore[union-attr]
         spans.setdefault(row["p"].value, set()).add(row["span"].value)
-    bodies = " ".join(f"<{org_iri(key)}>" for key in cues.political_bodies)
-    political = {
-        row["org"].value
-        for row in store.query(POLITICAL_QUERY.replace("BODIES", bodies))  # type: ignore[union-attr]
-    }
+    units: dict[str, set[str]] = {}
+    for row in store.query(UNITS_QUERY):  # type: ignore[union-attr]
+        units.setdefault(row["parent"].value, set()).add(row["org"].value)
+    political = {str(org_iri(key)) for key in cues.political_bodies}
+    frontier = list(political)
+    while frontier:
+        for unit in units.get(frontier.pop(), ()):
+            if unit not in political:
+                political.add(unit)
+                frontier.append(unit)
     graph = Graph(identifier=REGISTRY_GRAPH)
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 import snowballstemmer
 
 from mandategraph.graph.sparql.workers import store_signature
+from mandategraph.graph.sparql_client import is_remote
 from mandategraph.graph.store import MEMORY, Store
 
 LANGUAGES = {"en": "english", "fr": "french", "es": "spanish"}
@@ -271,7 +272,7 @@ def write_index(store: Store, location: str | Path) -> int:
 
 def open_index(store: Store) -> sqlite3.Connection:
     """The index of ``store``: its file when it matches the store, else built in memory."""
-    if store.location != MEMORY:
+    if store.location != MEMORY and not is_remote(str(store.location)):
         path = index_path(store.location)
         if path.is_file():
             connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True,

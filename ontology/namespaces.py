@@ -126,6 +126,13 @@ def paragraph_iri(symbol: str, path: str) -> URIRef:
     return URIRef(f"{resolution_iri(symbol)}/{path.lower()}")
 
 
+def paragraph_prefixes(path: str) -> list[str]:
+    """The paragraph itself and every paragraph it is part of: ``5.b.i`` gives
+    ``5.b.i``, ``5.b`` and ``5`` (the objects of ``mg:withinParagraph``)."""
+    parts = path.split(".")
+    return [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
 def document_iri(slug: str) -> URIRef:
     """IRI of an ingested document from its slug."""
     return ID[f"document/{slug}"]

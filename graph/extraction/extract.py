@@ -70,6 +70,7 @@ from mandategraph.ontology.namespaces import (
     entity_iri,
     org_iri,
     paragraph_iri,
+    paragraph_prefixes,
     resolution_iri,
     section_iri,
     slugify,
@@ -297,6 +298,8 @@ def extract(
             if "." in path:
                 parent = paragraph(symbol, path.rsplit(".", 1)[0], span)
                 b.fact(node, MG.subParagraphOf, parent, span)
+            for prefix in paragraph_prefixes(path):
+                b.add((node, MG.withinParagraph, paragraph_iri(symbol, prefix)))
         return node
 
     for symbol_mention in symbols:

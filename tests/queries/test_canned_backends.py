@@ -58,18 +58,32 @@ def server_store(
     store.close()
 
 
+#: Canned queries Virtuoso answers otherwise than the embedded store, and why (README,
+#: "Deployment on a SPARQL server"); pinned, so that a fix shows here.
+VIRTUOSO_DIFFERS = {
+    "mandate-status": "computed booleans (inferred, cited) come back as integers 1/0",
+    "mandates-without-activities": "its MINUS keeps paragraphs 5 and 6, acted on through "
+                                   "their sub-paragraphs, as uncited",
+}
+
+
 @pytest.mark.parametrize("name", list(load_catalog()))
 def test_each_canned_query_answers_as_on_the_embedded_store(
-    name: str, server_store: Store, expected: dict[str, Rows]
+    name: str, server_store: Store, expected: dict[str, Rows], request: pytest.FixtureRequest
 ) -> None:
+    if request.node.callspec.params.get("server_store") == "virtuoso" and (
+        name in VIRTUOSO_DIFFERS
+    ):
+        assert normalized(server_store, name) != expected[name], (
+            f"Virtuoso now answers {name} as the embedded store does: drop it from "
+            "VIRTUOSO_DIFFERS and from the README")
+        return
     assert normalized(server_store, name) == expected[name]
 
 
 def test_the_comparison_is_not_empty(expected: dict[str, Rows]) -> None:
-    # on the bundled corpus every mandate has an activity: that query alone is empty
-    assert [name for name, rows in expected.items() if not rows] == [
-        "mandates-without-activities"
-    ]
+    # the bundled corpus is one report: nothing can be dropped between reports
+    assert [name for name, rows in expected.items() if not rows] == ["dropped-mandates"]
 
 
 def test_the_stats_agree(server_store: Store, built_store: Store) -> None:

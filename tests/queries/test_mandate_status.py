@@ -7,7 +7,7 @@ from rdflib import Graph
 
 from mandategraph.graph.store import Store
 from mandategraph.ontology.loader import ontology_graph
-from mandategraph.ontology.namespaces import GRAPH, ONTOLOGY_GRAPH
+from mandategraph.ontology.namespaces import GRAPH, ONTOLOGY_GRAPH, paragraph_prefixes
 from mandategraph.queries.catalog import get_query
 
 DATA = """
@@ -80,6 +80,9 @@ def paragraphs() -> str:
         lines.append(f'r:{number} a mg:OperativeParagraph ; mg:paragraphNumber "{number}" ; '
                      "mg:paragraphOf <https://w3id.org/mandategraph/id/resolution/"
                      "ag-res-9999-l-o-20> .")
+        # as the extraction states it with each paragraph (mg:withinParagraph)
+        lines.extend(f"r:{number} mg:withinParagraph r:{prefix} ."
+                     for prefix in paragraph_prefixes(number))
     return "\n".join(lines)
 
 
