@@ -15,7 +15,7 @@ import networkx as nx
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from mandategraph.api.codes import refuse_unknown_parameters
+from mandategraph.api.codes import check_codes, refuse_unknown_parameters
 from mandategraph.api.openapi import errors, media
 from mandategraph.api.resources import page_path
 from mandategraph.api.responses import render
@@ -41,9 +41,11 @@ def _graph(request: Request, theme: str | None, state: str | None, year_from: in
            year_to: int | None, kind: list[str], actor: str | None, *,
            strict: bool = False) -> tuple[nx.Graph, Filters]:
     """The network for these filters. The page (``strict``) refuses a value that can
-    match nothing, naming the valid ones; the files answer an empty network, as any
-    string is a valid query value in their schema."""
+    match nothing, naming the valid ones (400); the files refuse an unknown theme or state
+    code as the JSON API does (404 "unknown code", naming the closest)."""
     store = request.app.state.store
+    if not strict:
+        check_codes(store, {"theme": theme, "state": state})
     filters = checked_filters(store, theme=theme, state=state, year_from=year_from,
                               year_to=year_to, kinds=kind, strict=strict)
     graph = _drawn(request, filters, actor or None)
@@ -78,7 +80,7 @@ def _query(request: Request) -> str:
 
 
 #: What the file routes may answer besides the file.
-ERRORS = errors(400)
+ERRORS = errors(400, 404)
 
 
 @router.get("/graph", response_class=HTMLResponse, include_in_schema=False)

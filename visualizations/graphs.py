@@ -381,7 +381,7 @@ def checked_filters(store: Store, *, theme: str | None = None, state: str | None
         known = theme_keys(store)
         if theme not in known:
             near = ", ".join(closest(theme, known))
-            raise BadParameterError(f"unknown theme {theme!r}; closest: {near}")
+            raise BadParameterError(f"unknown theme {theme!r}: did you mean {near}?")
     if state is not None and not re.fullmatch(r"[A-Z]{3}", state):
         raise BadParameterError(
             f"state must be an ISO 3166-1 alpha-3 code such as JAM, got {state!r}")
@@ -389,7 +389,7 @@ def checked_filters(store: Store, *, theme: str | None = None, state: str | None
         if kind not in KINDS:
             near = ", ".join(closest(kind, KINDS))
             raise BadParameterError(
-                f"unknown kind {kind!r}; closest: {near} (known: {', '.join(KINDS)})")
+                f"unknown kind {kind!r}: did you mean {near}? (known: {', '.join(KINDS)})")
     if year_from is not None and year_to is not None and year_to < year_from:
         raise BadParameterError(f"the year range ends ({year_to}) before it starts ({year_from})")
     return Filters(theme=theme, state=state, year_from=year_from, year_to=year_to,

@@ -37,7 +37,7 @@ from mandategraph.graph.extraction.activity_records import (
     Span,
     Trigger,
 )
-from mandategraph.graph.extraction.actors import fold
+from mandategraph.graph.extraction.folding import fold
 from mandategraph.graph.extraction.numbers import parse_number
 from mandategraph.graph.extraction.segment import Sentence
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 import functools
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +41,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from mandategraph.graph.extraction import lexicon
+from mandategraph.graph.extraction.folding import fold
 from mandategraph.graph.extraction.organizations import find_org_names
 from mandategraph.ontology.registry import Form, Kind, Registry
 
@@ -117,13 +117,6 @@ _ROMAN = re.compile(r"^[IVXLC]+$")
 
 
 @functools.lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lowercase, strip accents, unify apostrophes: the key names are matched on."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.lower().replace("’", "'").replace("`", "'")
-
-
 def _is_acronym(surface: str) -> bool:
     letters = [ch for ch in surface if ch.isalpha()]
     return bool(letters) and all(ch.isupper() for ch in letters) and len(surface) <= 16

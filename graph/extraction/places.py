@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
-from mandategraph.graph.extraction.actors import fold
+from mandategraph.graph.extraction.folding import fold
 from mandategraph.ontology.registry import Registry
 
 

@@ -47,7 +47,7 @@ def test_stats_of_an_unknown_theme_is_exit_2_naming_the_closest(
         runner: CliRunner, store_args: list[str]) -> None:
     code, _out, err = run(runner, *store_args, "network", "stats", "--theme", "cyber-security")
     assert code == 2
-    assert err.count("\n") == 1 and "closest: cybersecurity" in err
+    assert err.count("\n") == 1 and "did you mean cybersecurity" in err
 
 
 def _same_as_flat(graph: nx.Graph, read: nx.Graph) -> None:

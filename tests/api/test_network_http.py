@@ -49,9 +49,10 @@ def test_files_and_stats_follow_the_filters(tmp_path: Path) -> None:
         assert gexf.headers["content-type"].startswith("application/gexf+xml")
         graph = nx.read_gexf(io.BytesIO(gexf.content))
         assert graph.number_of_nodes() == cyber["nodes"]
-        # the page refuses a theme that matches nothing, naming the closest; a file
-        # answers an empty network
+        # the page refuses a theme that matches nothing, naming the closest (400); a file
+        # refuses it as the JSON API does (404 "unknown code")
         page = client.get("/graph", params={"theme": "cyber"}, headers={"Accept": "text/html"})
         assert page.status_code == 400 and "cybersecurity" in page.text
-        assert client.get("/graph.json", params={"theme": "cyber"}).json()["nodes"] == []
+        file = client.get("/graph.json", params={"theme": "cyber"})
+        assert file.status_code == 404 and "cybersecurity" in file.json()["detail"]
         assert client.get("/graph", params={"actor": "UNODC"}).status_code == 200

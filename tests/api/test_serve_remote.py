@@ -70,6 +70,7 @@ def test_canned_queries_answer(client: TestClient) -> None:
     body = client.get("/queries/activities?format=json").json()
     assert len(body["rows"]) == stats["activities"]
     profile = client.get("/queries/actor-profile?actor=CICTE&format=json").json()
+    assert "rows" in profile, profile
     assert profile["rows"]
 
 

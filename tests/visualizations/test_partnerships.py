@@ -115,7 +115,7 @@ def test_ego_network_keeps_the_actor_and_its_partners(store: Store) -> None:
 
 
 def test_unknown_theme_names_the_closest_keys(store: Store) -> None:
-    with pytest.raises(BadParameterError, match="closest: cybersecurity"):
+    with pytest.raises(BadParameterError, match="did you mean cybersecurity"):
         checked_filters(store, theme="cyber-security")
     with pytest.raises(BadParameterError, match="unknown kind"):
         checked_filters(store, kinds=["state"])
