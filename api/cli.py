@@ -304,7 +304,7 @@ def run_user_query(sparql: str, fmt: QueryFormat) -> None:
 @app.command()
 @handle_errors
 def check(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or html.")] = "table",
     fail_on: Annotated[str | None, typer.Option(help="Exit 10 on these kinds (a,b,...).")] = None,
     only: Annotated[str | None, typer.Option(help="Run only these kinds.")] = None,
     resolution: Annotated[str | None, typer.Option(help="Only this resolution.")] = None,
