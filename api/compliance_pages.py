@@ -84,7 +84,7 @@ def compliance_page(request: Request) -> HTMLResponse | Response:
     everything = run_checks(run)
     mandates = registry(run)
     facets = finding_facets(run, everything, mandates)
-    statuses = {m.subject: m.status for m in mandates}
+    by_subject = {m.subject: m for m in mandates}
     resolutions = sorted({f.subject.split(")")[0] + ")" for f in everything
                           if f.subject.startswith("AG/RES.")})
     chosen = [(f, fa) for f, fa in zip(everything, facets, strict=True)
@@ -97,7 +97,7 @@ def compliance_page(request: Request) -> HTMLResponse | Response:
     shown: list[dict[str, Any]] = [
         {"finding": f, "page": page_path(f.iri) if f.iri else None,
          "document_page": f"/id/document/{f.document}" if f.document else None,
-         "quote_link": _link(request, f), "status": statuses.get(f.subject)}
+         "quote_link": _link(request, f), "mandate": by_subject.get(f.subject)}
         for f, _ in chosen
     ]
     counts = {k: sum(1 for f in everything if f.kind == k) for k in KINDS}

@@ -7,7 +7,8 @@ registry view and the filters of ``/compliance`` need:
 * the acting bodies, the states and the years of the activities acting on it (an
   activity acts on a paragraph when it implements it or one of its sub-paragraphs);
 * its themes: those of these activities and its own;
-* the first quote of each document citing it, for the drill-down to the source.
+* the first quote of each document citing it, for the drill-down to the source;
+* the reviewer's note on it, if any (``graph/reviews``, :mod:`mandategraph.graph.reviews`).
 
 A finding of the compliance checks takes the facets of what it is about: a mandate's
 own, an activity's own, or, for a resolution, the union of its paragraphs'.
@@ -18,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from mandategraph.graph.reviews import READ_QUERY as REVIEWS_QUERY
+from mandategraph.graph.reviews import Review
 from mandategraph.ontology.roles import role_path
 from mandategraph.queries.compliance import Finding, Runner, canned_rows, read_table
 
@@ -115,6 +118,7 @@ class Mandate:
     inferred: bool
     facets: Facets
     quotes: list[Quote]
+    review: Review | None = None
 
     @property
     def subject(self) -> str:
@@ -159,6 +163,9 @@ def registry(run: Runner, *, resolution: str | None = None) -> list[Mandate]:
         if not any(q.document == row["document"] for q in cited):
             cited.append(Quote(row["document"], row["quote"], int(row["start"]),
                                int(row["end"])))
+    reviews = {row["mandate"]: Review(row["mandate"], row["decision"], row["reason"],
+                                      row["when"] or None)
+               for row in read_table(run(REVIEWS_QUERY), "reviews")}
     values = {"resolution": resolution} if resolution else {}
     mandates = []
     for row in canned_rows(run, "mandate-status", values):
@@ -171,7 +178,7 @@ def registry(run: Runner, *, resolution: str | None = None) -> list[Mandate]:
             iri=iri, resolution=row["resolution"], paragraph=row["paragraph"],
             status=row["status"], rule=row["rule"], kind=row["kind"], text=row["text"],
             activities=int(row["activities"] or 0), inferred=row["inferred"] == "true",
-            facets=mine, quotes=quotes.get(iri, []),
+            facets=mine, quotes=quotes.get(iri, []), review=reviews.get(iri),
         ))
     return mandates
 
