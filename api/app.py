@@ -21,6 +21,7 @@ from mandategraph.api import (
     pages,
     protocol,
     rest,
+    reviews,
     search,
     sparql,
     vocabulary,
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.include_router(charts.router)
     pages.setup(app)
     canned.setup(app)
+    reviews.setup(app)
     rest.setup(app)
     graph_store.setup(app)
     vocabulary.setup(app)

@@ -18,7 +18,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from mandategraph.api import cli_documents, cli_search, curation, evaluation
+from mandategraph.api import cli_documents, cli_reviews, cli_search, curation, evaluation
 from mandategraph.api.cli_network import register as register_network
 from mandategraph.api.cli_support import (
     QueryFormat,
@@ -43,7 +43,7 @@ from mandategraph.graph.sparql.formats import EXPORT_FORMATS
 from mandategraph.graph.store import MEMORY
 
 #: The commands of other modules, named here so that importing this module adds them.
-MORE_COMMANDS = (cli_documents, cli_search)
+MORE_COMMANDS = (cli_documents, cli_reviews, cli_search)
 
 
 class ExportFormat(StrEnum):
@@ -304,7 +304,7 @@ def run_user_query(sparql: str, fmt: QueryFormat) -> None:
 @app.command()
 @handle_errors
 def check(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or html.")] = "table",
     fail_on: Annotated[str | None, typer.Option(help="Exit 10 on these kinds (a,b,...).")] = None,
     only: Annotated[str | None, typer.Option(help="Run only these kinds.")] = None,
     resolution: Annotated[str | None, typer.Option(help="Only this resolution.")] = None,

@@ -2,12 +2,14 @@
 
 The checks themselves are :mod:`mandategraph.queries.compliance`; here they run
 through an :class:`~mandategraph.graph.sparql.executor.Executor`, so that each query
-has a real timeout, and their findings are written as JSON, CSV or table rows.
+has a real timeout, and their findings are written as JSON, CSV, table rows or one
+self-contained HTML page (inline style, no script, nothing fetched; every text escaped).
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from collections.abc import Iterable
@@ -17,9 +19,11 @@ from mandategraph.api.settings import get_settings
 from mandategraph.errors import BadParameterError
 from mandategraph.graph.sparql.executor import Executor
 from mandategraph.graph.store import Store
-from mandategraph.queries.compliance import Finding, parse_kinds, run_checks
+from mandategraph.queries.compliance import KINDS, Finding, parse_kinds, run_checks
 
-__all__ = ["FINDINGS_EXIT", "check_store", "evidence", "parse_kinds", "render"]
+__all__ = [
+    "FINDINGS_EXIT", "check_store", "evidence", "parse_kinds", "render", "render_html",
+]
 
 #: Exit code of ``mandategraph check`` when a finding of a ``--fail-on`` kind is found.
 FINDINGS_EXIT = 10
@@ -50,8 +54,43 @@ def evidence(finding: Finding) -> str:
     return " · ".join(p for p in parts if p) or "none"
 
 
+HTML_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border-bottom: 1px solid #ccc; padding: .3rem .5rem; text-align: left;
+         vertical-align: top; }
+th { background: #f2f2f2; } .muted { color: #777; } td.kind { white-space: nowrap; }
+"""
+
+
+def render_html(findings: list[Finding]) -> str:
+    """The findings as one HTML page that needs nothing else: a count per kind and a
+    table of findings with their evidence, every text escaped."""
+    def esc(text: str | None) -> str:
+        return html.escape(text or "", quote=True)
+
+    counts = " · ".join(f"{esc(k)} {sum(1 for f in findings if f.kind == k)}" for k in KINDS)
+    rows = []
+    for f in findings:
+        proof = evidence(f)
+        cell = esc(proof) if proof != "none" else '<span class="muted">none</span>'
+        rows.append(f'<tr class="finding" data-kind="{esc(f.kind)}"><td class="kind">'
+                    f"{esc(f.kind)}</td><td>{esc(f.subject)}</td><td>{esc(f.detail)}</td>"
+                    f"<td>{cell}</td></tr>")
+    body = "\n".join(rows) or '<tr><td colspan="4">No finding.</td></tr>'
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<title>mandategraph compliance report</title>\n"
+        f"<style>{HTML_STYLE}</style>\n</head>\n<body>\n"
+        "<h1>Compliance report</h1>\n"
+        f"<p>{len(findings)} findings: {counts}</p>\n"
+        "<table>\n<thead><tr><th>Kind</th><th>Finding</th><th>Why</th><th>Evidence</th>"
+        f"</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</body>\n</html>\n"
+    )
+
+
 def render(findings: list[Finding], fmt: str) -> Any:
-    """Findings as ``json`` or ``csv`` text, or as ``rows`` for a table.
+    """Findings as ``json``, ``csv`` or ``html`` text, or as ``rows`` for a table.
 
     Raises:
         BadParameterError: an unknown format.
@@ -67,4 +106,6 @@ def render(findings: list[Finding], fmt: str) -> Any:
         writer.writeheader()
         writer.writerows(f.as_dict() for f in findings)
         return out.getvalue()
-    raise BadParameterError(f"--format must be table, json or csv, not {fmt!r}")
+    if fmt == "html":
+        return render_html(findings)
+    raise BadParameterError(f"--format must be table, json, csv or html, not {fmt!r}")

@@ -28,7 +28,6 @@ from mandategraph.api.records import (
     list_activities,
     list_actors,
     list_documents,
-    list_paragraphs,
     list_resolutions,
     list_states,
 )
@@ -265,27 +264,6 @@ def activities_page(request: Request) -> HTMLResponse:
         "filters": filters,
         "options": options,
         "api": "/api/activities" + (("?" + request.url.query) if request.url.query else ""),
-    })
-
-
-@router.get("/mandates", response_class=HTMLResponse)
-def mandates_page(request: Request) -> HTMLResponse:
-    """Operative paragraphs (mandates), with the activities implementing each."""
-    check_parameters(request.query_params.keys(), ("resolution", "has_activity", "limit", "offset"))
-    reader = reader_for(request)
-    limit, offset = paging(request)
-    resolution = query_text(request, "resolution")
-    has_activity = query_bool(request, "has_activity")
-    found = list_paragraphs(reader, resolution=resolution, has_activity=has_activity,
-                            limit=limit, offset=offset)
-    resolutions = list_resolutions(reader, limit=500).items
-    return render(request, "mandates.html", {
-        "title": "Mandates",
-        "page": found,
-        "pager": pager(request, found.total, limit, offset),
-        "resolution": resolution,
-        "has_activity": has_activity,
-        "resolutions": resolutions,
     })
 
 

@@ -213,6 +213,7 @@ def mandate_context(request: Request, reader: Reader, iri: str) -> dict[str, Any
     resolution = reader.first(iri, MG.paragraphOf)
     citing = reader.subjects(MG.cites, iri)
     return {
+        **_registry_status(reader, iri),
         "text": reader.text(iri, MG.text),
         "number": reader.text(iri, MG.paragraphNumber),
         "resolution": show(reader, resolution) if resolution is not None else None,
@@ -222,6 +223,27 @@ def mandate_context(request: Request, reader: Reader, iri: str) -> dict[str, Any
         "activities": activities,
         "cited_by": [show(reader, c) for c in citing],
         "list_link": f"/activities?{urlencode({'mandate': iri[len(ID_BASE + 'resolution/'):]})}",
+    }
+
+
+def _registry_status(reader: Reader, iri: str) -> dict[str, Any]:
+    """The mandate's status (``mandate-status``, run for its resolution) and the
+    reviewer's note on it, shown side by side."""
+    from mandategraph.graph.reviews import READ_QUERY
+    from mandategraph.queries.catalog import get_query
+
+    resolution = reader.first(iri, MG.paragraphOf)
+    symbol = reader.code(resolution) if resolution is not None else None
+    rows = reader.select(get_query("mandate-status").sparql(
+        {"resolution": symbol} if symbol else {}))
+    mine = next((r for r in rows if r["mandate"].value == iri), None)
+    notes = reader.select(READ_QUERY, {"mandate": URIRef(iri)})
+    return {
+        "status": mine["status"].value if mine is not None else None,
+        "status_rule": mine["rule"].value if mine is not None and mine["rule"] else None,
+        "review": {"decision": notes[0]["decision"].value, "reason": notes[0]["reason"].value,
+                   "when": notes[0]["when"].value if notes[0]["when"] is not None else None}
+        if notes else None,
     }
 
 

@@ -107,13 +107,21 @@ def parse_kinds(text: str | None) -> tuple[str, ...]:
     return kinds
 
 
-def _rows(run: Runner, name: str, values: Mapping[str, str] | None = None) -> list[dict[str, str]]:
+def canned_rows(
+    run: Runner, name: str, values: Mapping[str, str] | None = None
+) -> list[dict[str, str]]:
+    """The rows of canned query ``name`` as text, with the values it takes bound."""
     query = get_query(name)
     bound = {k: v for k, v in (values or {}).items() if any(p.name == k for p in query.params)}
-    return _read(run(query.sparql(bound)), name)
+    return read_table(run(query.sparql(bound)), name)
 
 
-def _read(table: Table, name: str) -> list[dict[str, str]]:
+def read_table(table: Table, name: str) -> list[dict[str, str]]:
+    """A whole result as rows of text (an unbound cell is empty).
+
+    Raises:
+        TruncatedResultError: the result was cut by a row cap.
+    """
     if table.truncated:
         raise TruncatedResultError(f"check {name!r}: the result was cut by a row cap")
     return [{c: (v or "") for c, v in zip(table.columns, row, strict=True)}
@@ -127,7 +135,7 @@ def _slug(iri: str) -> str:
 def no_activity(run: Runner, values: Mapping[str, str]) -> list[Finding]:
     """Mandates no activity acts on (``mandates-without-activities``)."""
     found = []
-    for row in _rows(run, QUERIES["no-activity"], values):
+    for row in canned_rows(run, QUERIES["no-activity"], values):
         why = {"inferred": "inferred from the numbering of a cited paragraph; text unknown",
                "cited": "cited by a report, but no activity acts on it",
                "uncited": "no report cites it"}[row["reason"]]
@@ -147,7 +155,7 @@ def not_acted_on(run: Runner, values: Mapping[str, str]) -> list[Finding]:
                 "a report recalls or cites it; no activity acts on any of its paragraphs",
                 _slug(row["document"]) or None, None, row["quote"] or None,
                 row["resolutionIri"])
-        for row in _rows(run, QUERIES["not-acted-on"], values)
+        for row in canned_rows(run, QUERIES["not-acted-on"], values)
     ]
 
 
@@ -158,7 +166,7 @@ def no_mandate(run: Runner, values: Mapping[str, str]) -> list[Finding]:
                 f"no paragraph cited (theme: {row['theme'] or 'none'})",
                 _slug(row["document"]) or None, row["section"] or None, row["quote"] or None,
                 row["activity"])
-        for row in _rows(run, QUERIES["no-mandate"], values)
+        for row in canned_rows(run, QUERIES["no-mandate"], values)
     ]
 
 
@@ -171,7 +179,7 @@ def mismatch(run: Runner, values: Mapping[str, str]) -> list[Finding]:
                 f"on {row['paragraphThemes']}",
                 _slug(row["document"]) or None, row["section"] or None, row["quote"] or None,
                 row["mandate"])
-        for row in _rows(run, QUERIES["mismatch"], values)
+        for row in canned_rows(run, QUERIES["mismatch"], values)
     ]
 
 
@@ -183,7 +191,7 @@ def dropped(run: Runner, values: Mapping[str, str]) -> list[Finding]:
                 f"{_slug(row['later'])} (from {row['laterFirst']})",
                 _slug(row["earlier"]) or None, row["section"] or None, row["quote"] or None,
                 row["mandate"])
-        for row in _rows(run, QUERIES["dropped"], values)
+        for row in canned_rows(run, QUERIES["dropped"], values)
     ]
 
 
@@ -215,7 +223,7 @@ def _fold(text: str) -> str:
 def analogous_mentions(run: Runner) -> list[Finding]:
     """Citations a report ties to "analogous earlier mandates" (the cue after the
     citation, before the paragraph of text ends)."""
-    rows = _read(run(ANALOGOUS_QUERY), "analogous earlier mandates")
+    rows = read_table(run(ANALOGOUS_QUERY), "analogous earlier mandates")
     texts: dict[str, str] = {}
     citations: dict[str, list[tuple[int, int, str, str]]] = {}
     for row in rows:
@@ -247,7 +255,7 @@ def renewals(run: Runner, values: Mapping[str, str], *,
     """Paragraphs of a series whose texts in one language are alike, and citations a
     report ties to analogous earlier mandates."""
     found = []
-    for row in _rows(run, QUERIES["renewal"], values):
+    for row in canned_rows(run, QUERIES["renewal"], values):
         score = similar(row["earlierText"], row["laterText"])
         if score >= threshold:
             found.append(Finding(

@@ -133,3 +133,52 @@ def test_a_check_that_times_out_is_an_error_not_an_empty_list(
         get_settings.cache_clear()
     assert result.exit_code == 6, result.output
     assert "findings" not in result.stdout
+
+
+def test_check_html_is_one_self_contained_page(built_path: tuple[Path, object],
+                                               runner: CliRunner, patient: None) -> None:
+    from html.parser import HTMLParser
+
+    location = str(built_path[0])
+    result = runner.invoke(app, ["--store", location, "check", "--format", "html"])
+    assert result.exit_code == 0, result.output
+    page = result.stdout
+    as_json = json.loads(runner.invoke(
+        app, ["--store", location, "check", "--format", "json"]).stdout)["findings"]
+
+    class Reader(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[str] = []
+            self.links: list[str] = []
+            self.rows = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.append(tag)
+            self.links += [v or "" for k, v in attrs if k in {"src", "href"}]
+            self.rows += tag == "tr" and ("class", "finding") in attrs
+
+    reader = Reader()
+    reader.feed(page)
+    assert page.startswith("<!DOCTYPE html>")
+    # nothing fetched: no script, no stylesheet link, no image, no address
+    assert not {"script", "link", "img", "iframe"} & set(reader.tags)
+    assert reader.links == [] and "http" not in page
+    assert reader.rows == len(as_json) >= 8
+    assert "AG/RES. 2485 (XXXIX-O/09) 5.f" in page
+
+
+def test_check_html_escapes_what_it_shows() -> None:
+    from mandategraph.api.compliance import render
+
+    evil = Finding("no-mandate", "<script>alert(1)</script>", "a & b", "doc",
+                   "9", "“<b>quoted</b>”", None)
+    page = render([evil], "html")
+    assert "<script>" not in page and "<b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "a &amp; b" in page
+
+
+def test_check_unknown_format_is_a_clear_error(built_path: tuple[Path, object],
+                                               runner: CliRunner, patient: None) -> None:
+    result = runner.invoke(app, ["--store", str(built_path[0]), "check", "--format", "pdf"])
+    assert result.exit_code == 2 and "html" in result.output
