@@ -41,7 +41,7 @@ SELECT ?a ?body ?state ?year ?theme WHERE {
 ACTING_QUERY = """
 SELECT DISTINCT ?subject ?a WHERE {
   ?subject a mg:OperativeParagraph .
-  ?part mg:subParagraphOf* ?subject . ?a mg:implements ?part .
+  ?part mg:withinParagraph ?subject . ?a mg:implements ?part .
 }
 """
 
