@@ -58,13 +58,18 @@ from mandategraph.graph.extraction.activity_lexicon import (
 from mandategraph.graph.extraction.activity_participants import RoleReading
 from mandategraph.graph.extraction.activity_records import Activity, Role, Span, Trigger
 from mandategraph.graph.extraction.actors import Mention
-from mandategraph.graph.extraction.citations import Citation
+from mandategraph.graph.extraction.citations import SYMBOL_RE, Citation
 from mandategraph.graph.extraction.numbers import parse_number
 from mandategraph.graph.extraction.places import state_of_city
 from mandategraph.graph.extraction.segment import Segmentation, Sentence
 from mandategraph.ontology.registry import Registry
 
 _THANKS = lexicon.pattern("thanks")
+_PARAGRAPH_WORD = re.compile(
+    r"\b(?:paragraphs?|paragraphes?|p[áa]rrafos?|alinéas?|incisos?|subparagraphs?)\b", re.I
+)
+# a bulleted list item ("-  un curso ...", "•  a workshop ...")
+_LIST_ITEM = re.compile(r"\s*[•●▪◦·\-–—*][ \t]")
 
 __all__ = ["Activity", "ActivityReader", "Trigger", "read_activities"]
 
@@ -97,15 +102,24 @@ class ActivityReader(TriggerReading, RoleReading):
         context_funders: dict[str, tuple[str, Span]] = {}
         context_paragraph = -1
         counter = 0
+        # partners and funders of a list's lead-in ("la CICAD, junto con el USCG y la
+        # CBSA, impartió:"), shared by each item of the list
+        lead_roles: list[Role] = []
         for sentence in sentences:
             if _THANKS.search(sentence.text):
                 continue  # "Le Secrétariat remercie le Canada ...": donors, no activity
+            if not _LIST_ITEM.match(sentence.text):
+                lead_roles = []
             span = (sentence.start, sentence.end)
             low = bisect.bisect_left(self._citation_starts, sentence.start)
             high = bisect.bisect_left(self._citation_starts, sentence.end)
             own = self.citations[low:high]
             if own:
                 current_mandates = [(c.symbol, c.paragraph, span) for c in own]
+            elif self._denies_mandate(sentence):
+                # "La résolution ... ne confie aucun mandat ...; le DSP a néanmoins
+                # tenu ...": what follows implements nothing cited before
+                current_mandates = []
             mentions = [
                 m
                 for m in self._mentions_in(sentence.start, sentence.end)
@@ -123,6 +137,10 @@ class ActivityReader(TriggerReading, RoleReading):
             if sentence.paragraph != context_paragraph:
                 context_funders = {}
                 context_paragraph = sentence.paragraph
+            if sentence.text.rstrip().endswith(":"):
+                lead_roles = [
+                    r for r in roles if r.role in ("partner", "funder") and not r.dup
+                ]
             if not owners:
                 # "le DSP a poursuivi le projet ..., financé par le Gouvernement des
                 # États-Unis. En 2012, quatre machines ...": the funder of a programme
@@ -177,6 +195,9 @@ class ActivityReader(TriggerReading, RoleReading):
                     activity.count = (trig.count, span)
                 activity.mandates = list(current_mandates)
                 self._apply(activity, sentence, roles, mentions, (seg_start, seg_end), prefix_end)
+                if _LIST_ITEM.match(sentence.text):
+                    for role in lead_roles:
+                        self._assign(activity, role, span, False)
                 for code, (kind, funder_span) in context_funders.items():
                     activity.funders.setdefault(code, (kind, funder_span))
                 if activity.type == "Programme":
@@ -200,6 +221,13 @@ class ActivityReader(TriggerReading, RoleReading):
             explicit = self._explicit_conductors(roles)
             if explicit:
                 context_conductors = explicit
+
+    def _denies_mandate(self, sentence: Sentence) -> bool:
+        """Whether a sentence without citations names a resolution or a paragraph in
+        a negated clause."""
+        if not (SYMBOL_RE.search(sentence.text) or _PARAGRAPH_WORD.search(sentence.text)):
+            return False
+        return bool(lexicon.pattern("negation", self.lang).search(sentence.text))
 
     def _apply(
         self,
@@ -243,6 +271,8 @@ class ActivityReader(TriggerReading, RoleReading):
                 if self._masked(match.start(), match.end()):
                     continue
                 value = parse_number(match.group("num"))
+                if value == 1 and not match.group("num").isdigit():
+                    continue  # "una reunión técnica": an article, not a count
                 if value is None or (1900 <= value <= 2100 and match.group("num").isdigit()):
                     continue
                 if STATE_COUNT_NOUNS.match(self.text[match.end("num") : match.end("num") + 30]):
