@@ -65,6 +65,11 @@ from mandategraph.graph.extraction.segment import Segmentation, Sentence
 from mandategraph.ontology.registry import Registry
 
 _THANKS = lexicon.pattern("thanks")
+_TABLE_CAPTION = re.compile(
+    r"\s*(?:" + "|".join(lexicon.words("table_captions")) + r")\s+\d{1,3}\s*[.:]", re.I
+)
+#: The longest cell of a table turned into text, one cell per line.
+_CELL_MAX = 40
 _PARAGRAPH_WORD = re.compile(
     r"\b(?:paragraphs?|paragraphes?|p[áa]rrafos?|alinéas?|incisos?|subparagraphs?)\b", re.I
 )
@@ -105,9 +110,24 @@ class ActivityReader(TriggerReading, RoleReading):
         # partners and funders of a list's lead-in ("la CICAD, junto con el USCG y la
         # CBSA, impartió:"), shared by each item of the list
         lead_roles: list[Role] = []
+        # a table turned into text, one cell per line ("Tableau 1." / "Sainte-Lucie" /
+        # "Castries" / "18"): its states and cities detail the activity before it
+        table_of: Activity | None = None
+        table_paragraph = -1
         for sentence in sentences:
             if _THANKS.search(sentence.text):
                 continue  # "Le Secrétariat remercie le Canada ...": donors, no activity
+            if _TABLE_CAPTION.match(sentence.text):
+                table_of = section_activities[-1] if section_activities else None
+                table_paragraph = sentence.paragraph
+                continue
+            if table_of is not None and (
+                sentence.paragraph == table_paragraph or len(sentence.text) <= _CELL_MAX
+            ):
+                if sentence.paragraph != table_paragraph:
+                    self._table_cell(table_of, sentence)
+                continue
+            table_of = None
             if not _LIST_ITEM.match(sentence.text):
                 lead_roles = []
             span = (sentence.start, sentence.end)
@@ -221,6 +241,17 @@ class ActivityReader(TriggerReading, RoleReading):
             explicit = self._explicit_conductors(roles)
             if explicit:
                 context_conductors = explicit
+
+    def _table_cell(self, activity: Activity, sentence: Sentence) -> None:
+        """The states and cities of a table's cell, as the activity's beneficiaries."""
+        span = (sentence.start, sentence.end)
+        for m in self._mentions_in(sentence.start, sentence.end):
+            if m.kind == "state" and not m.government:
+                activity.beneficiaries.setdefault(m.code, span)
+            elif m.kind == "place":
+                code = state_of_city(self.registry, m.label or m.text, self.region)
+                if code is not None:
+                    activity.beneficiaries.setdefault(code, span)
 
     def _denies_mandate(self, sentence: Sentence) -> bool:
         """Whether a sentence without citations names a resolution or a paragraph in

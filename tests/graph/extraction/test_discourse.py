@@ -216,3 +216,16 @@ def test_a_sentence_denying_a_mandate_ends_the_section_citation() -> None:
         "fr",
     )
     assert [[m[1] for m in a.mandates] for a in activities] == [["2.b"], []]
+
+
+def test_a_table_turned_into_text_details_the_activity_before_it() -> None:
+    activities = _read(
+        "B. Systèmes\n\nLe DSP a dispensé trois cours nationaux sur l'analyse de la "
+        "criminalité. Au total, soixante-quatre analystes ont été formés (voir le tableau 1)."
+        "\n\nTableau 1. Cours nationaux sur l'analyse de la criminalité (2014)\n\nPays\nVille"
+        "\nParticipants\nSainte-Lucie\nCastries\n18\nGuyana\nGeorgetown\n21\n\nLe DSP a "
+        "également mis en service le Système régional d'indicateurs dans deux États membres, "
+        "la Barbade et le Belize.\n",
+        "fr",
+    )
+    assert [set(a.beneficiaries) for a in activities] == [{"LCA", "GUY"}, {"BRB", "BLZ"}]
