@@ -58,13 +58,23 @@ from mandategraph.graph.extraction.activity_lexicon import (
 from mandategraph.graph.extraction.activity_participants import RoleReading
 from mandategraph.graph.extraction.activity_records import Activity, Role, Span, Trigger
 from mandategraph.graph.extraction.actors import Mention
-from mandategraph.graph.extraction.citations import Citation
+from mandategraph.graph.extraction.citations import SYMBOL_RE, Citation
 from mandategraph.graph.extraction.numbers import parse_number
 from mandategraph.graph.extraction.places import state_of_city
 from mandategraph.graph.extraction.segment import Segmentation, Sentence
 from mandategraph.ontology.registry import Registry
 
 _THANKS = lexicon.pattern("thanks")
+_TABLE_CAPTION = re.compile(
+    r"\s*(?:" + "|".join(lexicon.words("table_captions")) + r")\s+\d{1,3}\s*[.:]", re.I
+)
+#: The longest cell of a table turned into text, one cell per line.
+_CELL_MAX = 40
+_PARAGRAPH_WORD = re.compile(
+    r"\b(?:paragraphs?|paragraphes?|p[áa]rrafos?|alinéas?|incisos?|subparagraphs?)\b", re.I
+)
+# a bulleted list item ("-  un curso ...", "•  a workshop ...")
+_LIST_ITEM = re.compile(r"\s*[•●▪◦·\-–—*][ \t]")
 
 __all__ = ["Activity", "ActivityReader", "Trigger", "read_activities"]
 
@@ -97,15 +107,39 @@ class ActivityReader(TriggerReading, RoleReading):
         context_funders: dict[str, tuple[str, Span]] = {}
         context_paragraph = -1
         counter = 0
+        # partners and funders of a list's lead-in ("la CICAD, junto con el USCG y la
+        # CBSA, impartió:"), shared by each item of the list
+        lead_roles: list[Role] = []
+        # a table turned into text, one cell per line ("Tableau 1." / "Sainte-Lucie" /
+        # "Castries" / "18"): its states and cities detail the activity before it
+        table_of: Activity | None = None
+        table_paragraph = -1
         for sentence in sentences:
             if _THANKS.search(sentence.text):
                 continue  # "Le Secrétariat remercie le Canada ...": donors, no activity
+            if _TABLE_CAPTION.match(sentence.text):
+                table_of = section_activities[-1] if section_activities else None
+                table_paragraph = sentence.paragraph
+                continue
+            if table_of is not None and (
+                sentence.paragraph == table_paragraph or len(sentence.text) <= _CELL_MAX
+            ):
+                if sentence.paragraph != table_paragraph:
+                    self._table_cell(table_of, sentence)
+                continue
+            table_of = None
+            if not _LIST_ITEM.match(sentence.text):
+                lead_roles = []
             span = (sentence.start, sentence.end)
             low = bisect.bisect_left(self._citation_starts, sentence.start)
             high = bisect.bisect_left(self._citation_starts, sentence.end)
             own = self.citations[low:high]
             if own:
                 current_mandates = [(c.symbol, c.paragraph, span) for c in own]
+            elif self._denies_mandate(sentence):
+                # "La résolution ... ne confie aucun mandat ...; le DSP a néanmoins
+                # tenu ...": what follows implements nothing cited before
+                current_mandates = []
             mentions = [
                 m
                 for m in self._mentions_in(sentence.start, sentence.end)
@@ -123,6 +157,10 @@ class ActivityReader(TriggerReading, RoleReading):
             if sentence.paragraph != context_paragraph:
                 context_funders = {}
                 context_paragraph = sentence.paragraph
+            if sentence.text.rstrip().endswith(":"):
+                lead_roles = [
+                    r for r in roles if r.role in ("partner", "funder") and not r.dup
+                ]
             if not owners:
                 # "le DSP a poursuivi le projet ..., financé par le Gouvernement des
                 # États-Unis. En 2012, quatre machines ...": the funder of a programme
@@ -177,6 +215,9 @@ class ActivityReader(TriggerReading, RoleReading):
                     activity.count = (trig.count, span)
                 activity.mandates = list(current_mandates)
                 self._apply(activity, sentence, roles, mentions, (seg_start, seg_end), prefix_end)
+                if _LIST_ITEM.match(sentence.text):
+                    for role in lead_roles:
+                        self._assign(activity, role, span, False)
                 for code, (kind, funder_span) in context_funders.items():
                     activity.funders.setdefault(code, (kind, funder_span))
                 if activity.type == "Programme":
@@ -200,6 +241,24 @@ class ActivityReader(TriggerReading, RoleReading):
             explicit = self._explicit_conductors(roles)
             if explicit:
                 context_conductors = explicit
+
+    def _table_cell(self, activity: Activity, sentence: Sentence) -> None:
+        """The states and cities of a table's cell, as the activity's beneficiaries."""
+        span = (sentence.start, sentence.end)
+        for m in self._mentions_in(sentence.start, sentence.end):
+            if m.kind == "state" and not m.government:
+                activity.beneficiaries.setdefault(m.code, span)
+            elif m.kind == "place":
+                code = state_of_city(self.registry, m.label or m.text, self.region)
+                if code is not None:
+                    activity.beneficiaries.setdefault(code, span)
+
+    def _denies_mandate(self, sentence: Sentence) -> bool:
+        """Whether a sentence without citations names a resolution or a paragraph in
+        a negated clause."""
+        if not (SYMBOL_RE.search(sentence.text) or _PARAGRAPH_WORD.search(sentence.text)):
+            return False
+        return bool(lexicon.pattern("negation", self.lang).search(sentence.text))
 
     def _apply(
         self,
@@ -243,6 +302,8 @@ class ActivityReader(TriggerReading, RoleReading):
                 if self._masked(match.start(), match.end()):
                     continue
                 value = parse_number(match.group("num"))
+                if value == 1 and not match.group("num").isdigit():
+                    continue  # "una reunión técnica": an article, not a count
                 if value is None or (1900 <= value <= 2100 and match.group("num").isdigit()):
                     continue
                 if STATE_COUNT_NOUNS.match(self.text[match.end("num") : match.end("num") + 30]):

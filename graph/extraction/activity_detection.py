@@ -7,8 +7,10 @@ segment per activity it introduces, or referred to the previous activity.
 
 from __future__ import annotations
 
+import functools
 import re
 
+from mandategraph.graph.extraction import lexicon
 from mandategraph.graph.extraction.activity_lexicon import (
     ACTION_NOUN,
     ACTION_VERB,
@@ -53,6 +55,21 @@ _TRAILING = frozenset(
 )
 
 
+# "both courses", "ambos cursos", "l'un et l'autre": the two already named
+_BOTH = re.compile(r"(?<!\w)(?:both|ambos|ambas|tous\s+deux|toutes\s+deux)\s+$", re.I)
+
+
+@functools.cache
+def _proposal_patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A verb of submitting right before a project word (two words may come between),
+    and a proposal noun right after it."""
+    verbs = "|".join(lexicon.words("proposal_verbs", lang))
+    nouns = "|".join(lexicon.words("proposal_nouns", lang))
+    return (
+        re.compile(rf"(?<!\w)(?:{verbs})\s+(?:[\w’'-]+\s+){{0,2}}$", re.I),
+        re.compile(rf"\s+(?:{nouns})\b", re.I),
+    )
+
 class TriggerReading(ReaderState):
     """Finds and classifies the triggers of a sentence and the activities they own."""
 
@@ -68,6 +85,8 @@ class TriggerReading(ReaderState):
             for match in regex.finditer(text, sentence.start, sentence.end):
                 s, e = match.start(), match.end()
                 if self._masked(s, e) or any(s < te and ts < e for ts, te in taken):
+                    continue
+                if kind == "Programme" and self._proposed(s, e, sentence):
                     continue
                 found.append(self._classify(sentence, s, e, kind))
                 taken.append((s, e))
@@ -112,6 +131,15 @@ class TriggerReading(ReaderState):
                     trig.det = "weak"
         return merged
 
+    def _proposed(self, start: int, end: int, sentence: Sentence) -> bool:
+        """Whether the project word at ``[start, end)`` is a proposal submitted, not an
+        activity ("submit a project proposal", "presentar un proyecto a los donantes")."""
+        before, after = _proposal_patterns(self.lang)
+        return bool(
+            before.search(self.text, max(sentence.start, start - 40), start)
+            or after.match(self.text, end, sentence.end)
+        )
+
     def _classify(self, sentence: Sentence, start: int, end: int, kind: str) -> Trigger:
         """Read the determiner before a trigger: new, demonstrative, anaphoric or weak."""
         window = max(sentence.start, start - 70)
@@ -121,6 +149,9 @@ class TriggerReading(ReaderState):
         trig = Trigger(start, end, kind, "weak")
         if PROVISION.match(self.text[start:end]):
             trig.det = "new"  # "la mise à disposition d'équipements": an action noun
+            return trig
+        if _BOTH.search(before):
+            trig.det = "ana"  # "both courses": the two already named
             return trig
         number = COUNT_BEFORE.search(before)
         if number and not re.fullmatch(r"\d{4}", number.group("n")):

@@ -42,7 +42,11 @@ INDEFINITE = re.compile(
     r"une\s+série\s+d['’]|une\s+série\s+de|a|an|several|some|other|further|new|a\s+series\s+of|"
     r"a\s+number\s+of|un|una|unos|unas|varios|varias|otros|otras|diversos|diversas|"
     r"una\s+serie\s+de|numerosos|numerosas|nombreux|nombreuses|many|various)\s+"
-    r"(?:[\w-]+\s+(?:(?:and|et|y)\s+(?:[\w-]+\s+)?)?)?)$",
+    # up to three modifiers ("a three-day crisis management exercise"), never a
+    # preposition or an article, or two joined by "and"
+    r"(?:(?:(?!(?:of|for|on|with|to|in|at|by|the|de|du|des|la|le|les|para|por|con|en|el|"
+    r"los|las|sur|avec|pour|par|à|au|aux)\s)[\w-]+\s+){0,3}|"
+    r"[\w-]+\s+(?:and|et|y)\s+(?:[\w-]+\s+)?))$",
     re.I,
 )
 ORDINAL = re.compile(

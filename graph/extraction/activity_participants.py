@@ -236,8 +236,13 @@ class RoleReading(ReaderState):
         for activity in self.activities:
             if activity.mandates and activity.section not in first_cited:
                 first_cited[activity.section] = activity.mandates
+        seen_cited: set[str] = set()
         for activity in self.activities:
-            if not activity.mandates and activity.section in first_cited:
+            if activity.mandates:
+                seen_cited.add(activity.section)
+            elif activity.section in first_cited and activity.section not in seen_cited:
+                # only before the first citation: after it, an activity without one
+                # follows a sentence that denies a mandate
                 activity.mandates = list(first_cited[activity.section])
             agencies_of = {
                 str(_agency_country(self.registry, code))

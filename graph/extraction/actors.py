@@ -60,9 +60,13 @@ _PERSON = re.compile(
     r"Ambassador|Ambassadeur|Ambassadrice|Embajador|Embajadora)\s+"
     r"(?P<name>[A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:de|del|da|van|von|la|le)\s+)?[A-ZÀ-Ý][\w’'-]+){0,3})"
 )
+# a place after a preposition ("in Castries"; after "to", only a city the gazetteer
+# knows: "a mission to Basseterre"); a saint's name may be abbreviated ("St. George's")
 _PLACE = re.compile(
-    r"(?:\b(?:à|au|en|in|at|a|dans|near|cerca\s+de)\s+|\b(?:port|puerto|Port|Puerto)\s+(?:de|of|du)\s+)"
-    r"(?P<name>[A-ZÀ-Ý][\w’'-]*(?:\s+(?:(?:de|of|del|du|la|the|d’|d')\s*)?[A-ZÀ-Ý][\w’'-]*){0,3})"
+    r"(?:\b(?:à|au|en|in|at|a|dans|near|cerca\s+de|(?P<to>to))\s+|"
+    r"\b(?:port|puerto|Port|Puerto)\s+(?:de|of|du)\s+)"
+    r"(?P<name>(?:S(?:t|te|ta|to)\.[ \t]?)?"
+    r"[A-ZÀ-Ý][\w’'-]*(?:\s+(?:(?:de|of|del|du|la|the|d’|d')\s*)?[A-ZÀ-Ý][\w’'-]*){0,3})"
 )
 _MONTHS = frozenset(
     """janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre
@@ -314,6 +318,8 @@ class ActorMatcher:
             ],
             lambda name: fold(" ".join(name.split())) in self.known_surfaces,
         )
+        # "Puerto España": a city is no organization, whatever its shape
+        orgs = [o for o in orgs if o.acronym is not None or not self.is_city(o.name)]
         # "Port of Spain": a city whose name holds a state's is the city
         for match in _PLACE.finditer(clean):
             name = match.group("name").rstrip(".")
@@ -416,6 +422,8 @@ class ActorMatcher:
                 continue
             if _is_acronym(name):
                 continue
+            if match.group("to") and not self.is_city(name):
+                continue  # "to Canada", "to The ...": only a known city is a place
             found.append(mention)
             taken.add(mention.start, mention.end)
         for match in _ACRONYM.finditer(clean):

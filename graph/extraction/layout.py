@@ -24,7 +24,8 @@ runs of the original, and mapping an offset is one binary search.
 * A rule of underscores starts the footnotes of a page: the rule and the notes go,
   up to two blank lines or the page number. The numbers of those notes, when glued
   to the end of a word ("PROCCER1", "violencia2"), go too; so does a marker written
-  "1/" glued to a word ("MULTIDIMENSIONAL1/").
+  "1/" glued to a word ("MULTIDIMENSIONAL1/"), or glued to an acronym in
+  brackets ("(CTO)2").
 """
 
 from __future__ import annotations
@@ -43,7 +44,11 @@ _NOTE_NUMBER = re.compile(r"^[ \t]*(\d{1,2})(?:[./)]|[ \t])", re.M)
 _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n[ \t]*(?=[^\W\d_])")
 _WORD_BEFORE = re.compile(r"[\w'’-]*$")
 _RUNS_ON = re.compile(r"[^\W\d_]{1,4}-")
-_GLUED_MARK = re.compile(r"(?<=[^\W\d_]{3})(\d{1,2})(/)?(?=[\s.,;:)»”\"]|$)")
+# a note number glued to a word ("PROCCER1") or to the acronym in brackets after a
+# name ("(CTO)2")
+_GLUED_MARK = re.compile(
+    r"(?:(?<=[^\W\d_]{3})|(?<=[A-Z]{2}\)))(\d{1,2})(/)?(?=[\s.,;:)»”\"]|$)"
+)
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
 _LINE = re.compile(r"[^\n]*")
 # a gap of eight blanks or more after text, then a right column to the line's end
@@ -209,13 +214,38 @@ def _letterhead(text: str) -> list[tuple[int, int]]:
     return removed
 
 
+def _one_break(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Deletions that follow each other with only blanks between (the footnotes, the
+    page number and the running header of one page break) as one: each kept its
+    line break, the run keeps one (two after a sentence end)."""
+    out: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        if len(run) > 1:
+            left = run[0][0]
+            while left > 0 and text[left - 1] in " \t\r\n\f":
+                left -= 1
+            out.extend(_keep_breaks(text, left, run[-1][1]))
+        else:
+            out.extend(run)
+
+    for start, end in ranges:
+        if run and not text[run[-1][1] : start].strip():
+            run.append((start, end))
+            continue
+        flush()
+        run = [(start, end)]
+    flush()
+    return out
+
+
 def layout_view(text: str) -> LayoutView:
     """The view of ``text`` without its layout noise (see the module docstring)."""
     notes_removed, notes = _footnotes(text)
     removed = _merge(
-        notes_removed
+        _one_break(text, _merge(notes_removed + _page_breaks(text)))
         + _letterhead(text)
-        + _page_breaks(text)
         + _hyphens(text)
         + _markers(text, notes)
     )

@@ -10,7 +10,8 @@ for an organization when it has the shape of one:
   ends on a capitalized word or a known name, and runs no further than ~12 words;
 * in English, capitalized words ending on a head word, optionally followed by
   "of ..." in capitals ("Caribbean Telecommunications Union", "Canadian Association
-  of Drug Treatment Court Professionals");
+  of Drug Treatment Court Professionals"), a state's name among them ("United
+  States Coast Guard");
 * a capitalized noun right before a state's name, with no link between
   ("Transports Canada", "Health Canada"): a national agency;
 * any of these followed by an acronym in parentheses gives the acronym.
@@ -65,6 +66,7 @@ _HEAD_FINAL = re.compile(
     + _alt(lexicon.words("org_heads_final", "en"))
     + r")(?![\w’'-])"
 )
+_LOWER_BEFORE_ACRONYM = re.compile(r"(?:[ \t\n]+[^\W\d_A-ZÀ-Ý][\w’'-]*){1,3}(?=\s*\()")
 _LINK = re.compile(r"^(?:" + _alt(lexicon.words("name_links")) + r")$", re.I)
 _LINK_APOSTROPHE = re.compile(r"^(?:d|l)['’]", re.I)
 _ARTICLE = re.compile(r"^(?:" + _alt(lexicon.words("name_articles")) + r")$", re.I)
@@ -182,6 +184,17 @@ def find_org_names(
         index = bisect.bisect_right(starts, s) - 1
         return index >= 0 and reach[index] > s
 
+    state_ends = {a: b for a, b in states}
+
+    def state_led(s: int, e: int) -> bool:
+        """Whether ``[s, e)`` starts with a state's name and goes on past it
+        ("United States Coast Guard"): a national body, not the state."""
+        stop = state_ends.get(s)
+        if stop is None or stop >= e:
+            return False
+        index = bisect.bisect_right(starts, stop) - 1
+        return not (index >= 0 and reach[index] > stop)
+
     def add(s: int, e: int) -> None:
         name = " ".join(text[s:e].split())
         if len(name.split()) < 2:
@@ -200,6 +213,12 @@ def find_org_names(
         stop = _head_initial(text, match.end(), end, ends_at)
         if stop is None and _acronym(text, match.end()) is None:
             continue
+        if stop is not None and _acronym(text, stop) is None:
+            # "Université des Indes occidentales (UWI)": lower-case words before the
+            # acronym still belong to the name
+            tail = _LOWER_BEFORE_ACRONYM.match(text, stop, end)
+            if tail and _acronym(text, tail.end()) is not None:
+                stop = tail.end()
         add(match.start(), stop if stop is not None else match.end())
     for match in _HEAD_FINAL.finditer(text, start, end):
         s = match.start()
@@ -207,7 +226,7 @@ def find_org_names(
         while words and (words[0].lower() in _STOP or words[0].lower() == "the"):
             s = text.index(words[1], s) if len(words) > 1 else match.start(1) + len(match.group(1))
             words = words[1:]
-        if not words or covered(s, match.end()):
+        if not words or (covered(s, match.end()) and not state_led(s, match.end())):
             continue
         e = match.end()
         tail = re.match(

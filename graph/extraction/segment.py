@@ -240,8 +240,12 @@ def find_sections(text: str) -> list[Section]:
     return found
 
 
-def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Lines of ``text[start:end]`` grouped into paragraphs (broken lines joined)."""
+def _paragraph_spans(
+    text: str, start: int, end: int, wrapped: Wrapping | None = None
+) -> list[tuple[int, int, str]]:
+    """Lines of ``text[start:end]`` grouped into paragraphs (broken lines joined);
+    ``wrapped`` says how the lines are wrapped (:func:`wrapping`)."""
+    wrapped = wrapped or Wrapping()
     spans: list[tuple[int, int, str]] = []
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text[start:end])]
     current: list[int] | None = None
@@ -264,13 +268,19 @@ def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int, st
         # the paragraph so far ends with a non-blank character (lines are trimmed):
         # that character is all _continues reads of it, and slicing the whole
         # paragraph for each of its lines would be quadratic in its length
+        # a list item after a blank line starts its own paragraph ("...; y" / "" /
+        # "-  un seminario ...")
+        item_after_blank = text.count("\n", last_line[1], a) > 1 and bool(
+            _NOT_CONTINUATION.match(line)
+        )
         if (
             current is not None
             and not is_footnote
+            and not item_after_blank
             and kind == "text"
             and (
                 _continues(text[current[1] - 1 : current[1]], line)
-                or _wraps(text, last_line, a, line)
+                or _wraps(text, last_line, a, line, wrapped)
                 or (bulleted and _hangs(text, last_line, a, line))
             )
         ):
@@ -291,23 +301,86 @@ def _paragraph_spans(text: str, start: int, end: int) -> list[tuple[int, int, st
 #: A line at least this long that ends without punctuation was wrapped: the text
 #: read from a PDF breaks its lines anywhere, before a capital or a digit too.
 WRAPPED_LINE = 60
-_NOT_CONTINUATION = re.compile(r"[ \t]*(?:[•●▪◦·\-–—*]|\(?[a-zA-Z0-9]{1,3}[.)][ \t])")
+#: In a text set in narrow columns (a two-column page dumped column after column),
+#: a line this share of the usual line length or longer was wrapped too.
+WRAPPED_SHARE = 0.75
+# a bullet or a list marker ("a)", "(iv)", "B.", "12."), not an acronym in brackets
+# at a line's start ("(CTU) and the ...")
+_NOT_CONTINUATION = re.compile(
+    r"[ \t]*(?:[•●▪◦·\-–—*]|\(?(?:[a-z]{1,3}|[A-Z]|[IVXL]{1,4}|\d{1,3})[.)][ \t])"
+)
 
 
-def _wraps(text: str, previous: tuple[int, int], start: int, line: str) -> bool:
-    """Whether ``line`` (at ``start``) goes on with a sentence that ``previous``, a long
-    line right above it, breaks."""
+@dataclass(frozen=True)
+class Wrapping:
+    """How the lines of a text are wrapped.
+
+    Attributes:
+        wrapped: a line at least this long that ends without punctuation was wrapped.
+        usual: the usual line length when blank lines separate the paragraphs (a PDF
+            page dumped as text), else 0: a line about that long ends a sentence at
+            the line's end by chance, and the paragraph goes on below it.
+    """
+
+    wrapped: int = WRAPPED_LINE
+    usual: int = 0
+
+
+#: Share of the paragraphs' gaps that are blank lines for a text to be laid out in
+#: blank-line paragraphs (against one paragraph per line).
+BLANK_PARAGRAPHS = 0.05
+
+
+def wrapping(text: str) -> Wrapping:
+    """How the lines of ``text`` are wrapped: from :data:`WRAPPED_LINE` down to
+    :data:`WRAPPED_SHARE` of the usual line length (the median of the non-blank
+    lines' lengths) when that is shorter (a text set in narrow columns)."""
+    lengths = sorted(len(line.strip()) for line in text.splitlines() if line.strip())
+    if len(lengths) < 10:
+        return Wrapping()
+    usual = lengths[len(lengths) // 2]
+    wrapped = WRAPPED_LINE if usual >= WRAPPED_LINE else max(20, int(usual * WRAPPED_SHARE))
+    blank = len(re.findall(r"\n[ \t]*\n(?=[ \t]*\S)", text))
+    return Wrapping(wrapped, usual if blank >= len(lengths) * BLANK_PARAGRAPHS else 0)
+
+
+def wrap_width(text: str) -> int:
+    """The length from which a line of ``text`` counts as wrapped (:func:`wrapping`)."""
+    return wrapping(text).wrapped
+
+
+def _wraps(
+    text: str,
+    previous: tuple[int, int],
+    start: int,
+    line: str,
+    wrapped: int | Wrapping = WRAPPED_LINE,
+) -> bool:
+    """Whether ``line`` (at ``start``) goes on with a sentence (or the paragraph) that
+    ``previous``, a wrapped line right above it, breaks."""
+    wrap = wrapped if isinstance(wrapped, Wrapping) else Wrapping(wrapped)
     a, b = previous
-    if b - a < WRAPPED_LINE or text[b - 1] in "!?:;)»”\"":
+    if b - a < wrap.wrapped or text.count("\n", b, start) != 1:
+        return False  # a short line, or a blank line between: a new paragraph
+    if _NOT_CONTINUATION.match(line):
+        return False
+    if wrap.usual and b - a <= wrap.usual * 2.5 and _PARAGRAPH_GOES_ON.match(line):
+        # a full line of a blank-line paragraph: the sentence ends at the line's end
+        # by chance ("... 2014." / "Twenty-seven officers ...")
+        return True
+    if text[b - 1] in "!?:;)»”\"":
         return False
     if text[b - 1] == ".":
         # "approx.\n40 frontline workers": an abbreviation ends no sentence
         word = _LAST_WORD.search(text, max(a, b - 40), b)
         if not word or word.group(1).lower().rsplit("/", 1)[-1] not in _ABBREVIATIONS:
             return False
-    if text.count("\n", b, start) != 1:
-        return False  # a blank line between: a new paragraph
-    return not _NOT_CONTINUATION.match(line)
+    return True
+
+
+# a line that goes on with the paragraph above: a word or a number, not a heading in
+# capitals
+_PARAGRAPH_GOES_ON = re.compile(r"[ \t]*(?![A-Z]{2,}[ \t]+[A-Z]{2,})[\w\"“«(¿¡]")
 
 
 _BULLET = re.compile(r"[•●▪◦·\-–—*][ \t]")
@@ -380,9 +453,10 @@ def segment(text: str) -> Segmentation:
     paragraphs carry sentences marked ``footnote``.
     """
     result = Segmentation(sections=find_sections(text))
+    wrapped = wrapping(text)
     for section in result.sections:
         heading_span = (section.heading_start, section.heading_end)
-        for a, b, kind in _paragraph_spans(text, section.start, section.end):
+        for a, b, kind in _paragraph_spans(text, section.start, section.end, wrapped):
             if section.heading_start >= 0 and (
                 a <= heading_span[0] < b or _MARKER.fullmatch(text[a:b])
             ):

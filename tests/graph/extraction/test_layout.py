@@ -73,3 +73,23 @@ def test_two_column_letterhead_loses_its_right_column() -> None:
     )
     assert _back(view, "AMÉRICAINS") == "AMÉRICAINS"
     assert "Le texte          du rapport commence ici" in view.text
+
+
+def test_note_marker_glued_to_an_acronym_in_brackets_dropped() -> None:
+    text = (
+        "the Commonwealth Telecommunications Organisation (CTO)2, a workshop.\n\n"
+        "____________________\n2 The CTO is an intergovernmental organization.\n"
+    )
+    view = layout_view(text)
+    assert "(CTO), a workshop." in view.text
+
+
+def test_one_line_break_across_footnotes_page_number_and_header() -> None:
+    page = (
+        "both courses were funded by the\n\n____________________\n"
+        "2 The CTO is an organization.\n\n      - 2 -\n\x0c        CP/CSH-1633/15\n\n"
+        "Government of Canada; 41 officers were trained.\n\n      - 3 -\n\x0c"
+        "        CP/CSH-1633/15\n\nEnd."
+    )
+    view = layout_view(page)
+    assert "funded by the\nGovernment of Canada" in view.text

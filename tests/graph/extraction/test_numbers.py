@@ -15,6 +15,7 @@ from mandategraph.graph.extraction.numbers import parse_number
         ("Trente-deux", 32),
         ("soixante-quinze", 75),
         ("veintiuno", 21),
+        ("veintiún", 21),
         ("doscientos treinta", 230),
         ("thirty-six", 36),
     ],

@@ -87,3 +87,19 @@ def test_provisional_actor_takes_part_in_the_activity() -> None:
         for o in graph.objects(activity, MG.inPartnershipWith)
     }
     assert partners == {"CTU", "DEPARTEMENT-DE-LA-JUSTICE-DES-ETATS-UNIS"}
+
+
+def test_head_final_name_that_starts_with_a_state() -> None:
+    text = "together with the United States Coast Guard\n(USCG), conducted a workshop"
+    assert _names(text, states=["United States"]) == [("United States Coast Guard", "USCG")]
+
+
+def test_british_spelling_of_organization_is_a_head() -> None:
+    text = "and the Commonwealth Telecommunications Organisation (CTO), a workshop"
+    assert _names(text) == [("Commonwealth Telecommunications Organisation", "CTO")]
+
+
+
+def test_lower_case_words_before_the_acronym_belong_to_the_name() -> None:
+    text = "le DSP a organisé avec l'Université des Indes occidentales (UWI), un séminaire"
+    assert _names(text) == [("Université des Indes occidentales", "UWI")]

@@ -74,3 +74,41 @@ def test_unnumbered_headings_in_capitals_are_sections() -> None:
     assert [(s.number, s.heading) for s in sections] == [
         ("0", ""), ("1", "FIREARMS"), ("2", "CYBER SECURITY"), ("annex", "ANNEX")
     ]
+
+
+_COLUMN = (
+    "I. PORTS\n\n"
+    "Pursuant to paragraph 2.b, the\n"
+    "CICTE Secretariat, together with Transport\n"
+    "Canada, conducted a workshop on port\n"
+    "security in Castries in March 2014.\n"
+    "Twenty officers from Saint Lucia and\n"
+    "Dominica took part in the workshop.\n"
+    "\n"
+    "Another paragraph starts after a blank\n"
+    "line and goes on with a second line.\n"
+    + "A line of a narrow column of text here.\n" * 6
+)
+
+
+def test_narrow_column_lines_before_a_capital_go_on() -> None:
+    sentences = [s.text for s in segment(_COLUMN).sentences]
+    assert any("the\nCICTE Secretariat, together with Transport\nCanada" in s for s in sentences)
+
+
+def test_full_line_ending_a_sentence_keeps_the_paragraph() -> None:
+    seg = segment(_COLUMN)
+    text = _COLUMN
+    first = next(p for p in seg.paragraphs if "Castries" in text[p.start : p.end])
+    assert "took part in the workshop." in text[first.start : first.end]
+    assert "Another paragraph" not in text[first.start : first.end]
+
+
+def test_acronym_in_brackets_at_a_line_start_is_no_list_item() -> None:
+    text = (
+        "I. CYBER\n\nThe Secretariat organized, jointly with the Caribbean Telecommunications"
+        " Union\n(CTU) and the Commonwealth Telecommunications Organisation, a regional "
+        "workshop.\n"
+    )
+    sentences = [s.text for s in segment(text).sentences]
+    assert len(sentences) == 1 and "Union\n(CTU) and" in sentences[0]
