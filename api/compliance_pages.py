@@ -10,7 +10,8 @@ a query that times out is an error page (503), never an empty table.
   kept; each finding's quote links to its highlighted passage.
 * ``/mandates``: every paragraph with its status (``mandate-status``), its acting
   bodies, states and years, links to its activities and to the quotes citing it;
-  filtered by resolution, status and whether an activity acts on it.
+  filtered by resolution, theme, state, year (those of the activities acting on it),
+  status and whether an activity acts on it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from rdflib import Literal, URIRef
 
-from mandategraph.api.codes import check_parameters
+from mandategraph.api.codes import check_codes, check_parameters
 from mandategraph.api.compliance import render as render_findings
 from mandategraph.api.pages import pager, paging, query_bool, query_text
 from mandategraph.api.records import list_resolutions
@@ -67,6 +68,21 @@ def _choice(request: Request, name: str, allowed: tuple[str, ...] | list[str]) -
     return value
 
 
+def _known(request: Request, *, theme: str | None, state: str | None,
+           year: str | None) -> str | None:
+    """Refuse a theme or state the graph does not know, and a year that is not one;
+    the state in capitals, as the graph writes it.
+
+    Raises:
+        BadParameterError: ``year`` is not a four-digit year.
+        UnknownCodeError: an unknown theme or state (the closest known ones named).
+    """
+    check_codes(request.app.state.store, {"theme": theme, "state": state})
+    if year is not None and not (len(year) == 4 and year.isdigit()):
+        raise BadParameterError(f"year must be a four-digit year, got {year!r}")
+    return state.upper() if state else None
+
+
 #: The filters of /compliance, in the order of its form.
 COMPLIANCE_FILTERS = ("kind", "resolution", "theme", "state", "year", "status")
 
@@ -79,6 +95,7 @@ def compliance_page(request: Request) -> HTMLResponse | Response:
     status = _choice(request, "status", STATUSES)
     resolution, theme, state, year = (query_text(request, name)
                                       for name in ("resolution", "theme", "state", "year"))
+    state = _known(request, theme=theme, state=state, year=year)
     fmt = _choice(request, "format", ("html", "csv"))
     run = _runner(request)
     everything = run_checks(run)
@@ -128,22 +145,30 @@ def _mandate_row(mandate: Mandate) -> dict[str, Any]:
             "years": sorted(mandate.facets.years), "quotes": quotes}
 
 
+#: The filters of /mandates: a mandate takes the themes, states and years of the
+#: activities acting on it.
+MANDATE_FILTERS = ("resolution", "theme", "state", "year", "status", "has_activity")
+
+
 @router.get("/mandates", response_class=HTMLResponse)
 def mandates_page(request: Request) -> HTMLResponse:
     """The mandate registry: every paragraph with its status, bodies, states and years."""
-    check_parameters(request.query_params.keys(),
-                     ("resolution", "has_activity", "status", "limit", "offset"))
+    check_parameters(request.query_params.keys(), MANDATE_FILTERS + ("limit", "offset"))
     limit, offset = paging(request)
-    resolution = query_text(request, "resolution")
+    resolution, theme, state, year = (query_text(request, name)
+                                      for name in ("resolution", "theme", "state", "year"))
+    state = _known(request, theme=theme, state=state, year=year)
     has_activity = query_bool(request, "has_activity")
     status = _choice(request, "status", STATUSES)
     resolutions = list_resolutions(reader_for(request), limit=500).items
     # a resolution given by its id (as the form sends it) or by its symbol
     symbol = next((r.symbol for r in resolutions if r.id == resolution), resolution)
-    found = [m for m in registry(_runner(request))
+    everything = registry(_runner(request))
+    found = [m for m in everything
              if (symbol is None or m.resolution == symbol)
              and (has_activity is None or (m.activities > 0) == has_activity)
-             and (status is None or m.status == status)]
+             and (status is None or m.status == status)
+             and m.facets.matches(theme=theme, state=state, year=year)]
     counts = {s: sum(1 for m in found if m.status == s) for s in STATUSES}
     return render(request, "mandates.html", {
         "title": "Mandates",
@@ -156,6 +181,10 @@ def mandates_page(request: Request) -> HTMLResponse:
         "statuses": STATUSES,
         "counts": counts,
         "resolutions": resolutions,
+        "filters": {"theme": theme, "state": state, "year": year},
+        "options": {name: sorted(set().union(*(getattr(m.facets, name + "s")
+                                               for m in everything)))
+                    for name in ("theme", "state", "year")},
     })
 
 

@@ -131,3 +131,40 @@ def test_mandates_status_filter(client: TestClient) -> None:
     assert len(found) == 4 and any(r.startswith(FIVE_F) for r in found)
     none = rows(client, "/mandates?status=no+indication&has_activity=true", "mandate")
     assert none == []
+
+
+def _cells(client: TestClient, url: str) -> list[list[str]]:
+    page = client.get(url, headers=BROWSER)
+    assert page.status_code == 200, page.text
+    return [[words(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+            for row in re.findall(r'<tr class="mandate"[^>]*>(.*?)</tr>', page.text, flags=re.S)]
+
+
+def test_mandates_filtered_by_state_year_and_theme(client: TestClient) -> None:
+    everything = _cells(client, "/mandates?limit=500")
+    in_jamaica = _cells(client, "/mandates?limit=500&state=jam")
+    # each row shown acts for Jamaica; every such row of the whole registry is shown
+    assert in_jamaica and len(in_jamaica) < len(everything)
+    assert all("JAM" in row[5].split(", ") for row in in_jamaica)
+    assert len(in_jamaica) == sum("JAM" in row[5].split(", ") for row in everything)
+    year = next(y for row in in_jamaica for y in row[6].split(", ") if y)
+    in_year = _cells(client, f"/mandates?limit=500&state=JAM&year={year}")
+    assert in_year and all(year in row[6].split(", ") for row in in_year)
+    themed = _cells(client, "/mandates?limit=500&theme=cybersecurity")
+    assert 0 < len(themed) < len(everything)
+    assert rows(client, "/mandates?theme=cybersecurity&has_activity=false",
+                "mandate") == []
+
+
+@pytest.mark.parametrize(("url", "status", "named"), [
+    ("/mandates?state=XXX", 404, "unknown state"),
+    ("/mandates?theme=drugs", 404, "drug-trafficking"),
+    ("/mandates?year=20x6", 400, "four-digit"),
+    ("/compliance?state=XXX", 404, "unknown state"),
+    ("/compliance?theme=drugs", 404, "drug-trafficking"),
+])
+def test_unknown_filter_values_are_refused(client: TestClient, url: str, status: int,
+                                           named: str) -> None:
+    response = client.get(url, headers={"accept": "application/json"})
+    assert response.status_code == status
+    assert named in response.json()["detail"]
