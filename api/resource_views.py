@@ -92,7 +92,8 @@ PROPERTY_ORDER = [
         MG.beneficiary, MG.heldIn, MG.participantCount, MG.activityCount, MG.ledBy,
         MG.implements, MG.refersToInstrument, MG.reportedIn,
         MG.paragraphOf, MG.paragraphNumber, MG.subParagraphOf, MG.addressee, MG.text,
-        SKOS.notation, SKOS.prefLabel, SKOS.altLabel, DCTERMS.title, MG.language,
+        SKOS.notation, MG.isoAlpha2, MG.isoNumeric, SKOS.exactMatch,
+        SKOS.prefLabel, SKOS.altLabel, DCTERMS.title, MG.language,
         MG.cites, MG.recalls, MG.inDocument, MG.sectionNumber,
         MG.subOrganizationOf, MG.memberOf,
     )
