@@ -100,6 +100,14 @@ class ResolutionDetail(ResolutionOut):
     recalled_by: list[Ref]
 
 
+class IsoCodes(BaseModel):
+    """The ISO 3166-1 codes of a state."""
+
+    alpha2: str = Field(description="ISO 3166-1 alpha-2, e.g. JM")
+    alpha3: str = Field(description="ISO 3166-1 alpha-3, e.g. JAM (the state's code)")
+    numeric: str = Field(description="ISO 3166-1 numeric, leading zeros kept, e.g. 388")
+
+
 class ActorOut(BaseModel):
     """An organization: an OAS body or a partner."""
 
@@ -109,6 +117,8 @@ class ActorOut(BaseModel):
     label: str
     kind: str = Field(description="oas-body, partner or organization.")
     activities: int = Field(description="Activities it takes part in, in any role.")
+    wikidata: str | None = Field(
+        default=None, description="Its Wikidata item (skos:exactMatch), e.g. Q123759.")
 
 
 class PartnerCount(BaseModel):
@@ -135,6 +145,9 @@ class StateOut(BaseModel):
     label: str
     member: bool = Field(description="An OAS member state.")
     activities: int = Field(description="Activities it benefits from.")
+    wikidata: str | None = Field(
+        default=None, description="Its Wikidata item (skos:exactMatch), e.g. Q766.")
+    iso: IsoCodes | None = Field(default=None, description="Its ISO 3166-1 codes.")
 
 
 class StateDetail(StateOut):

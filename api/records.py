@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, XSD
+from rdflib.namespace import PROV, SKOS, XSD
 from rdflib.term import Identifier
 
 from mandategraph.api.models import (
@@ -27,6 +27,7 @@ from mandategraph.api.models import (
     ActorOut,
     DocumentOut,
     Fact,
+    IsoCodes,
     Page,
     ParagraphOut,
     PartnerCount,
@@ -57,6 +58,7 @@ from mandategraph.api.resources import (
 )
 from mandategraph.errors import BadParameterError, NotFoundError
 from mandategraph.ontology.namespaces import MG, document_iri, state_iri, status_iri, theme_iri
+from mandategraph.ontology.registry import WIKIDATA_ENTITY
 
 # -- building records --------------------------------------------------------------------
 
@@ -346,12 +348,31 @@ def list_actors(
             label=reader.label(o),
             kind=actor_kind(reader, o),
             activities=n,
+            wikidata=wikidata_of(reader, o),
         )
         for o, n in counted
     ]
     records.sort(key=lambda a: (-a.activities, a.code))
     return Page[ActorOut](total=len(records), limit=limit, offset=offset,
                           items=records[offset:offset + limit])
+
+
+def wikidata_of(reader: Reader, iri: str | ox.NamedNode) -> str | None:
+    """The Wikidata item (``Q766``) a node is a ``skos:exactMatch`` of, if any."""
+    for term in reader.objects(iri, SKOS.exactMatch):
+        if isinstance(term, ox.NamedNode) and term.value.startswith(WIKIDATA_ENTITY):
+            return term.value[len(WIKIDATA_ENTITY):]
+    return None
+
+
+def iso_codes(reader: Reader, iri: str | ox.NamedNode) -> IsoCodes | None:
+    """A state's ISO 3166-1 codes, when the reference data gives all three."""
+    alpha3 = reader.code(iri)
+    alpha2 = reader.text(iri, MG.isoAlpha2)
+    numeric = reader.text(iri, MG.isoNumeric)
+    if alpha3 is None or alpha2 is None or numeric is None:
+        return None
+    return IsoCodes(alpha2=alpha2, alpha3=alpha3, numeric=numeric)
 
 
 def list_states(
@@ -380,6 +401,8 @@ def list_states(
             label=reader.label(r["s"]),
             member=r["member"] is not None and r["member"].value == "true",
             activities=int(r["n"].value),
+            wikidata=wikidata_of(reader, r["s"]),
+            iso=iso_codes(reader, r["s"]),
         )
         for r in rows
     ]

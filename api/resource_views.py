@@ -25,8 +25,10 @@ from mandategraph.api.records import (
     activities_by_role,
     activity_document,
     document_activities,
+    iso_codes,
     list_paragraphs,
     partners_of,
+    wikidata_of,
 )
 from mandategraph.api.resources import (
     ID_BASE,
@@ -37,6 +39,7 @@ from mandategraph.api.resources import (
     page_path,
 )
 from mandategraph.ontology.namespaces import MG
+from mandategraph.ontology.registry import WIKIDATA_PAGE
 from mandategraph.ontology.roles import actor_roles
 
 # -- values on pages ---------------------------------------------------------------------
@@ -89,7 +92,8 @@ PROPERTY_ORDER = [
         MG.beneficiary, MG.heldIn, MG.participantCount, MG.activityCount, MG.ledBy,
         MG.implements, MG.refersToInstrument, MG.reportedIn,
         MG.paragraphOf, MG.paragraphNumber, MG.subParagraphOf, MG.addressee, MG.text,
-        SKOS.notation, SKOS.prefLabel, SKOS.altLabel, DCTERMS.title, MG.language,
+        SKOS.notation, MG.isoAlpha2, MG.isoNumeric, SKOS.exactMatch,
+        SKOS.prefLabel, SKOS.altLabel, DCTERMS.title, MG.language,
         MG.cites, MG.recalls, MG.inDocument, MG.sectionNumber,
         MG.subOrganizationOf, MG.memberOf,
     )
@@ -286,10 +290,21 @@ def _lineage(reader: Reader, iri: str) -> list[dict[str, Any]]:
     return sorted(chain, key=lambda r: (r["issued"][:4], r["symbol"]))
 
 
+def identifiers(reader: Reader, iri: str) -> dict[str, Any]:
+    """The identifiers others use: the Wikidata item, linked to its page, and (states)
+    the ISO 3166-1 codes."""
+    qid = wikidata_of(reader, iri)
+    return {
+        "wikidata": Value(qid, href=WIKIDATA_PAGE + qid, external=True) if qid else None,
+        "iso": iso_codes(reader, iri),
+    }
+
+
 def actor_context(request: Request, reader: Reader, iri: str) -> dict[str, Any]:
     """An organization: its activities by role, and who it works with."""
     code = reader.code(iri)
     return {
+        **identifiers(reader, iri),
         "code": code,
         "roles": _roles(reader, iri),
         "partners": partners_of(reader, iri),
@@ -339,6 +354,7 @@ def state_context(request: Request, reader: Reader, iri: str) -> dict[str, Any]:
         groups.append({"theme": entry["theme"],
                        "years": [(y, sorted(a, key=lambda v: v.text)) for y, a in years]})
     return {
+        **identifiers(reader, iri),
         "code": code,
         "member": reader.is_a(iri, MG.MemberState),
         "count": len(benefiting),

@@ -44,6 +44,7 @@ from mandategraph.api.records import (
     document_activities,
     document_record,
     get_activity,
+    iso_codes,
     list_activities,
     list_actors,
     list_documents,
@@ -53,6 +54,7 @@ from mandategraph.api.records import (
     partners_of,
     refs,
     resolution_record,
+    wikidata_of,
 )
 from mandategraph.api.resources import (
     CODE,
@@ -215,6 +217,7 @@ def api_actor(request: Request, code: str) -> ActorDetail:
         roles=roles,
         partners=partners_of(reader, iri),
         part_of=refs(reader, reader.objects(iri, MG.subOrganizationOf)),
+        wikidata=wikidata_of(reader, iri),
     )
 
 
@@ -255,6 +258,8 @@ def api_state(request: Request, code: str) -> StateDetail:
         activities=len(beneficiary),
         beneficiary_of=beneficiary,
         roles=activities_by_role(reader, iri),
+        wikidata=wikidata_of(reader, iri),
+        iso=iso_codes(reader, iri),
     )
 
 

@@ -40,6 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
+import pycountry
 import yaml
 from rdflib import Graph, URIRef
 from rdflib import Literal as RdfLiteral
@@ -60,6 +61,8 @@ from mandategraph.ontology.namespaces import (
 __all__ = [
     "REFERENCE_DIR",
     "THEME_SCHEME",
+    "WIKIDATA_ENTITY",
+    "WIKIDATA_PAGE",
     "Form",
     "Instrument",
     "Kind",
@@ -74,6 +77,8 @@ __all__ = [
     "Theme",
     "fold",
     "load_registry",
+    "read_wikidata",
+    "wikidata_iri",
 ]
 
 #: Folder of the YAML files the registry is read from.
@@ -81,6 +86,13 @@ REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
 #: The SKOS concept scheme of the themes (``skos:inScheme`` of every theme).
 THEME_SCHEME = ID["theme"]
+
+#: Where a Wikidata item's IRI starts (the object of ``skos:exactMatch``).
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+#: Where a Wikidata item's page starts (what pages link to).
+WIKIDATA_PAGE = "https://www.wikidata.org/wiki/"
+
+_QID = re.compile(r"Q[1-9][0-9]*")
 
 #: What a surface form names.
 Kind = Literal["state", "territory", "group", "organization", "instrument", "theme"]
@@ -232,12 +244,14 @@ class State(_Labelled):
 
     Attributes:
         code: ISO 3166-1 alpha-3 (``skos:notation``).
-        alpha2: ISO 3166-1 alpha-2.
-        numeric: ISO 3166-1 numeric, as a zero-padded string.
+        alpha2: ISO 3166-1 alpha-2 (pycountry; ``mg:isoAlpha2``).
+        numeric: ISO 3166-1 numeric, as a zero-padded string (pycountry;
+            ``mg:isoNumeric``).
         official_name: the official English name (pycountry), an English altLabel.
         oas_member: one of the 35 OAS member states.
         caribbean_sids: in the OAS group of Caribbean small island states.
         names: surface forms per language (en, fr, es, pt).
+        wikidata: its Wikidata item (``Q766``), if known (``skos:exactMatch``).
     """
 
     code: str
@@ -247,6 +261,7 @@ class State(_Labelled):
     oas_member: bool
     caribbean_sids: bool
     names: Mapping[str, Names] = field(default_factory=dict, hash=False)
+    wikidata: str | None = None
 
     @property
     def iri(self) -> URIRef:
@@ -303,6 +318,7 @@ class Organization(_Labelled):
         part_of: key of the organization it is a unit of, if any.
         country: ISO alpha-3 of the state a national agency acts for, if any.
         names: surface forms per language (en, fr, es).
+        wikidata: its Wikidata item (``Q123759``), if known (``skos:exactMatch``).
     """
 
     key: str
@@ -310,6 +326,7 @@ class Organization(_Labelled):
     part_of: str | None = None
     country: str | None = None
     names: Mapping[str, Names] = field(default_factory=dict, hash=False)
+    wikidata: str | None = None
 
     @property
     def iri(self) -> URIRef:
@@ -567,21 +584,25 @@ class Registry:
 
     @classmethod
     def from_directory(cls, directory: str | Path = REFERENCE_DIR) -> Registry:
-        """Read the four YAML files of ``directory``.
+        """Read the YAML files of ``directory``.
 
         Args:
             directory: a folder with ``states.yaml``, ``organizations.yaml``,
-                ``themes.yaml`` and ``instruments.yaml``.
+                ``themes.yaml``, ``instruments.yaml`` and, optionally,
+                ``wikidata.yaml`` (the Wikidata items of states and organizations).
 
         Raises:
-            RegistryError: a file is missing or malformed, a link points nowhere, or
-                two entities of one kind share a surface form.
+            RegistryError: a file is missing or malformed, a link points nowhere,
+                two entities of one kind share a surface form, or a Wikidata item is
+                malformed, given twice or given for a code the registry lacks.
         """
         folder = Path(directory)
+        wikidata = read_wikidata(folder / "wikidata.yaml")
         states_file = folder / "states.yaml"
         states_data = _read_yaml(states_file)
         states = {
-            str(code): _state(str(code), entry, f"{states_file.name}:states.{code}")
+            str(code): _state(str(code), entry, f"{states_file.name}:states.{code}",
+                              wikidata=wikidata["states"].get(str(code)))
             for code, entry in _section(states_data, "states", states_file.name).items()
         }
         territories = {
@@ -599,10 +620,16 @@ class Registry:
 
         orgs_file = folder / "organizations.yaml"
         organizations = {
-            str(key): _organization(str(key), entry, f"{orgs_file.name}:organizations.{key}")
+            str(key): _organization(str(key), entry, f"{orgs_file.name}:organizations.{key}",
+                                    wikidata=wikidata["organizations"].get(str(key)))
             for key, entry in _section(_read_yaml(orgs_file), "organizations",
                                        orgs_file.name).items()
         }
+        for section, known in (("states", states), ("organizations", organizations)):
+            unknown = sorted(set(wikidata[section]) - set(known))
+            if unknown:
+                raise RegistryError(f"wikidata.yaml: {section} not in the registry: "
+                                    f"{', '.join(unknown)}")
 
         themes_file = folder / "themes.yaml"
         themes_data = _read_yaml(themes_file)
@@ -908,6 +935,12 @@ class Registry:
             if state.oas_member:
                 graph.add((state.iri, RDF.type, MG.MemberState))
             graph.add((state.iri, SKOS.notation, RdfLiteral(state.code)))
+            # The other ISO 3166-1 codes under properties of their own: a second
+            # skos:notation would make every "the code of" query return three rows.
+            graph.add((state.iri, MG.isoAlpha2, RdfLiteral(state.alpha2)))
+            graph.add((state.iri, MG.isoNumeric, RdfLiteral(state.numeric)))
+            if state.wikidata is not None:
+                graph.add((state.iri, SKOS.exactMatch, wikidata_iri(state.wikidata)))
             _add_labels(graph, state.iri, state.names, extra={"en": [state.official_name]})
         for group in self.groups.values():
             graph.add((group.iri, RDF.type, MG.StateGroup))
@@ -922,6 +955,8 @@ class Registry:
             graph.add((org.iri, RDF.type, MG.OASBody if org.kind == "oas_body"
                        else MG.PartnerOrganization))
             graph.add((org.iri, SKOS.notation, RdfLiteral(org.key)))
+            if org.wikidata is not None:
+                graph.add((org.iri, SKOS.exactMatch, wikidata_iri(org.wikidata)))
             _add_labels(graph, org.iri, org.names)
             if org.part_of is not None:
                 graph.add((org.iri, MG.subOrganizationOf, org_iri(org.part_of)))
@@ -982,19 +1017,69 @@ def load_registry() -> Registry:
 # ---------------------------------------------------------------------------------
 
 
-def _state(code: str, entry: Any, where: str) -> State:
+def wikidata_iri(qid: str) -> URIRef:
+    """The IRI of a Wikidata item (``Q766`` -> ``http://www.wikidata.org/entity/Q766``)."""
+    return URIRef(WIKIDATA_ENTITY + qid)
+
+
+def read_wikidata(path: Path) -> dict[str, dict[str, str]]:
+    """The Wikidata items of ``wikidata.yaml``: ``{"states": {...}, "organizations": {...}}``.
+
+    Args:
+        path: the file; a missing file means no item is known.
+
+    Raises:
+        RegistryError: the file is malformed, a value is not a QID (``Q`` and digits),
+            a key is given twice, or one QID is given for two codes.
+    """
+    found: dict[str, dict[str, str]] = {"states": {}, "organizations": {}}
+    if not path.is_file():
+        return found
+    try:
+        # compose, not load: PyYAML keeps the last of two equal keys without a word
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError) as exc:
+        raise RegistryError(f"{path}: cannot read the Wikidata items: {exc}") from exc
+    if not isinstance(root, yaml.MappingNode):
+        raise RegistryError(f"{path.name}: expected a mapping at the top level")
+    seen: dict[str, str] = {}
+    for key_node, section_node in root.value:
+        section = key_node.value
+        if section not in found or not isinstance(section_node, yaml.MappingNode):
+            raise RegistryError(f"{path.name}: expected `states` and `organizations` "
+                                f"mappings, got {section!r}")
+        for code_node, qid_node in section_node.value:
+            code, qid = str(code_node.value), str(qid_node.value)
+            where = f"{path.name}:{section}.{code}"
+            if not isinstance(qid_node, yaml.ScalarNode) or not _QID.fullmatch(qid):
+                raise RegistryError(f"{where}: expected a Wikidata item such as Q766, "
+                                    f"got {qid!r}")
+            if code in found[section]:
+                raise RegistryError(f"{where}: given twice")
+            if qid in seen:
+                raise RegistryError(f"{where}: {qid} is already the item of {seen[qid]}")
+            seen[qid] = f"{section}.{code}"
+            found[section][code] = qid
+    return found
+
+
+def _state(code: str, entry: Any, where: str, *, wikidata: str | None = None) -> State:
     if not isinstance(entry, dict):
         raise RegistryError(f"{where}: expected a mapping")
     if not re.fullmatch(r"[A-Z]{3}", code):
         raise RegistryError(f"{where}: a state is keyed by its ISO 3166-1 alpha-3 code")
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        raise RegistryError(f"{where}: {code} is not an ISO 3166-1 alpha-3 code")
     return State(
         code=code,
-        alpha2=cast(str, _string(entry.get("alpha2"), f"{where}.alpha2")),
-        numeric=cast(str, _string(entry.get("numeric"), f"{where}.numeric")),
+        alpha2=country.alpha_2,
+        numeric=country.numeric,
         official_name=cast(str, _string(entry.get("official_name"), f"{where}.official_name")),
         oas_member=_bool(entry.get("oas_member"), f"{where}.oas_member"),
         caribbean_sids=_bool(entry.get("caribbean_sids", False), f"{where}.caribbean_sids"),
         names=_names(entry.get("names"), where),
+        wikidata=wikidata,
     )
 
 
@@ -1015,7 +1100,8 @@ def _group(key: str, entry: Any, states: Mapping[str, State], where: str) -> Sta
     )
 
 
-def _organization(key: str, entry: Any, where: str) -> Organization:
+def _organization(key: str, entry: Any, where: str, *,
+                  wikidata: str | None = None) -> Organization:
     if not isinstance(entry, dict):
         raise RegistryError(f"{where}: expected a mapping")
     kind = entry.get("kind")
@@ -1027,6 +1113,7 @@ def _organization(key: str, entry: Any, where: str) -> Organization:
         part_of=_string(entry.get("part_of"), f"{where}.part_of", required=False),
         country=_string(entry.get("country"), f"{where}.country", required=False),
         names=_names(entry.get("names"), where),
+        wikidata=wikidata,
     )
 
 

@@ -218,7 +218,8 @@ def test_every_constraint_has_a_message() -> None:
     shapes = shapes_graph()
     assert SHAPES_PATH.name == "shapes.ttl"
     property_shapes = set(shapes.objects(None, SH.property))
-    assert len(property_shapes) == 30  # 4 of them: mgsh:MandateReviewShape
+    # 4 of them: mgsh:MandateReviewShape; 3: the ISO codes and the Wikidata item
+    assert len(property_shapes) == 33
     assert sorted(s for s in property_shapes if shapes.value(s, SH.message) is None) == []
     node_shapes = set(shapes.subjects(RDF.type, SH.NodeShape))
     assert sorted(str(s) for s in node_shapes if shapes.value(s, RDFS.label) is None) == []
