@@ -27,7 +27,7 @@ from rich.table import Table
 from mandategraph.api.responses import STATIC_DIR
 from mandategraph.errors import BadParameterError, StoreError
 from mandategraph.graph.store import Store
-from mandategraph.visualizations.analytics import metrics, stats_json, summary
+from mandategraph.visualizations.analytics import DRAW_LIMIT, metrics, stats_json, summary
 from mandategraph.visualizations.export import FORMATS, export, to_graphml, to_json_bytes
 from mandategraph.visualizations.graphs import (
     KINDS,
@@ -61,6 +61,10 @@ KindOption = Annotated[list[str] | None, typer.Option(
 ChartOut = Annotated[Path, typer.Option("--out", "-o", help=(
     "File to write; its extension names the format: .html, .svg, .png, .json"))]
 ActorOption = Annotated[str | None, typer.Option(help="Only this actor and its direct partners.")]
+TopOption = Annotated[int, typer.Option("--top", min=0, help=(
+    f"An .html page draws only this many actors, the most connected (0: all); "
+    f"the figures and the other formats keep every actor. [default: {DRAW_LIMIT}]"),
+    show_default=False)]
 
 
 class NetworkFormat(StrEnum):
@@ -148,6 +152,7 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
         year_to: ToOption = None,
         kind: KindOption = None,
         actor: ActorOption = None,
+        top: TopOption = DRAW_LIMIT,
         output: Annotated[
             Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
         ] = None,
@@ -160,7 +165,7 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
             _actor_table(graph)
             return
         if fmt is NetworkFormat.html:
-            body = to_html(graph, vis_js=vis_script()).encode("utf-8")
+            body = to_html(graph, vis_js=vis_script(), limit=top).encode("utf-8")
         elif fmt is NetworkFormat.json:
             body = to_json_bytes(graph)
         elif fmt is NetworkFormat.graphml:
@@ -209,6 +214,7 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
         year_to: ToOption = None,
         kind: KindOption = None,
         actor: ActorOption = None,
+        top: TopOption = DRAW_LIMIT,
     ) -> None:
         """The partnership network as a file (format from the extension)."""
         suffix = out_file.suffix.lower()
@@ -221,8 +227,8 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
             write_output(charts.render(charts.network_chart(graph), suffix[1:]), out_file)
         elif suffix == ".html":
             title = f"{actor} and its partners" if actor else "Who works with whom"
-            write_output(to_html(graph, vis_js=vis_script(), title=title).encode("utf-8"),
-                         out_file)
+            write_output(to_html(graph, vis_js=vis_script(), title=title, limit=top)
+                         .encode("utf-8"), out_file)
         else:
             write_output(export(graph, suffix), out_file)
 

@@ -4,6 +4,7 @@ once is drawn again when the store changes (it is kept between requests)."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import networkx as nx
@@ -56,3 +57,26 @@ def test_files_and_stats_follow_the_filters(tmp_path: Path) -> None:
         file = client.get("/graph.json", params={"theme": "cyber"})
         assert file.status_code == 404 and "cybersecurity" in file.json()["detail"]
         assert client.get("/graph", params={"actor": "UNODC"}).status_code == 200
+
+
+def test_the_page_draws_the_top_actors_and_offers_all(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    with Store.open(location) as writer:
+        load_vocabulary(writer)
+        ingest(writer, REPORT)
+    settings = Settings(store=str(location), query_workers=1, reason=False)
+    with TestClient(create_app(settings)) as client:
+        whole = client.get("/graph/stats").json()["summary"]["nodes"]
+        page = client.get("/graph", params={"top": 3, "theme": ""}).text
+        every = client.get("/graph", params={"top": 0}).text
+    assert whole > 3
+
+    def drawn(html: str) -> int:
+        data = html.split('id="network-data">', 1)[1].split("</script>", 1)[0]
+        return len(json.loads(data)["nodes"])
+
+    assert drawn(page) == 3 and drawn(every) == whole
+    assert f"Showing 3 of {whole} actors" in page
+    assert 'href="/graph?top=0"' in page and 'id="drawn-note"' not in every
+    # the downloads are the whole network: "top" is not passed on
+    assert 'data-download="/graph.gexf"' in page
