@@ -152,6 +152,25 @@ def test_network_page_draws_every_actor_filters_and_links(
     shoot(page, "network-cybersecurity")
 
 
+def test_a_network_drawn_in_part_says_so_and_draws_all_on_request(
+        server: str, page: object, built_store: Store) -> None:
+    from mandategraph.visualizations.analytics import annotate, metrics
+
+    graph = annotate(partnership_graph(built_store))
+    settled(page, f"{server}/graph?top=5")
+    drawn = page.evaluate("() => window.mandategraphNetwork.body.data.nodes.getIds()")  # type: ignore[attr-defined]
+    assert sorted(drawn) == sorted(m.code for m in metrics(graph)[:5])
+    assert visible_nodes(page) == 5
+    note = " ".join(page.inner_text("#drawn-note").split())  # type: ignore[attr-defined]
+    assert f"Showing 5 of {graph.number_of_nodes()} actors" in note
+    page.click("#show-all")  # type: ignore[attr-defined]
+    page.wait_for_url("**/graph?top=0")  # type: ignore[attr-defined]
+    page.wait_for_function("() => typeof window.mandategraphSettled === 'number'",  # type: ignore[attr-defined]
+                           timeout=60_000)
+    assert visible_nodes(page) == graph.number_of_nodes()
+    assert page.locator("#drawn-note").count() == 0  # type: ignore[attr-defined]
+
+
 def test_hovering_a_link_shows_a_source_quote(server: str, page: object,
                                               built_store: Store) -> None:
     graph = partnership_graph(built_store)
