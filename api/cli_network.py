@@ -27,7 +27,13 @@ from rich.table import Table
 from mandategraph.api.responses import STATIC_DIR
 from mandategraph.errors import BadParameterError, StoreError
 from mandategraph.graph.store import Store
-from mandategraph.visualizations.analytics import DRAW_LIMIT, metrics, stats_json, summary
+from mandategraph.visualizations.analytics import (
+    DRAW_LIMIT,
+    SKIP_BETWEENNESS,
+    metrics,
+    stats_json,
+    summary,
+)
 from mandategraph.visualizations.export import FORMATS, export, to_graphml, to_json_bytes
 from mandategraph.visualizations.graphs import (
     KINDS,
@@ -200,6 +206,8 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
             table.add_row(key.replace("_", " "), str(figures[key]))
         table.add_row("communities", str(len(figures["communities"])))
         table.add_row("brokers", ", ".join(figures["brokers"]) or "-")
+        if not figures["betweenness_sources"] and figures["nodes"] > 2:
+            table.add_row("betweenness", f"not computed above {SKIP_BETWEENNESS:,} actors")
         out.print(table)
         _actor_table(graph)
 
