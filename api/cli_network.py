@@ -66,6 +66,8 @@ KindOption = Annotated[list[str] | None, typer.Option(
     "--kind", help=f"Only actors of this kind ({', '.join(KINDS)}); repeatable.")]
 ChartOut = Annotated[Path, typer.Option("--out", "-o", help=(
     "File to write; its extension names the format: .html, .svg, .png, .json"))]
+NetworkOut = Annotated[Path, typer.Option("--out", "-o", help=(
+    "File to write: " + ", ".join(FORMATS)))]
 ActorOption = Annotated[str | None, typer.Option(help="Only this actor and its direct partners.")]
 TopOption = Annotated[int, typer.Option("--top", min=0, help=(
     f"An .html page draws only this many actors, the most connected (0: all); "
@@ -284,43 +286,30 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
         """The top partners of each OAS body."""
         chart("partners", out_file, theme, state, year_from, year_to)
 
-    @viz_app.command("mandates")
-    @handle_errors
-    def viz_mandates(
-        out_file: Annotated[Path, typer.Option("--out", "-o", help=(
-            "File to write: " + ", ".join(FORMATS)))],
-        theme: ThemeOption = None,
-        state: StateOption = None,
-        year_from: FromOption = None,
-        year_to: ToOption = None,
-    ) -> None:
-        """Mandate -> activity -> actor, as a file (format from the extension)."""
+    def network_file(out_file: Path, draw: Callable[[Store, Any], nx.Graph],
+                     **filters: Any) -> None:
+        """Write the network ``draw`` reads with these filters, as ``out_file`` names."""
         suffix = out_file.suffix.lower()
         _check_suffix(suffix, html=False)
         with open_store(write=False) as store:
-            filters = checked_filters(store, theme=theme, state=state, year_from=year_from,
-                                      year_to=year_to)
-            graph = mandate_graph(store, filters)
+            graph = draw(store, checked_filters(store, **filters))
         write_output(export(graph, suffix), out_file)
+
+    @viz_app.command("mandates")
+    @handle_errors
+    def viz_mandates(out_file: NetworkOut, theme: ThemeOption = None, state: StateOption = None,
+                     year_from: FromOption = None, year_to: ToOption = None) -> None:
+        """Mandate -> activity -> actor, as a file (format from the extension)."""
+        network_file(out_file, mandate_graph, theme=theme, state=state, year_from=year_from,
+                     year_to=year_to)
 
     @viz_app.command("reach")
     @handle_errors
-    def viz_reach(
-        out_file: Annotated[Path, typer.Option("--out", "-o", help=(
-            "File to write: " + ", ".join(FORMATS)))],
-        theme: ThemeOption = None,
-        year_from: FromOption = None,
-        year_to: ToOption = None,
-        kind: KindOption = None,
-    ) -> None:
+    def viz_reach(out_file: NetworkOut, theme: ThemeOption = None, year_from: FromOption = None,
+                  year_to: ToOption = None, kind: KindOption = None) -> None:
         """Actor -> state its activities benefit, as a file (format from the extension)."""
-        suffix = out_file.suffix.lower()
-        _check_suffix(suffix, html=False)
-        with open_store(write=False) as store:
-            filters = checked_filters(store, theme=theme, year_from=year_from,
-                                      year_to=year_to, kinds=kind or [])
-            graph = reach_graph(store, filters)
-        write_output(export(graph, suffix), out_file)
+        network_file(out_file, reach_graph, theme=theme, year_from=year_from, year_to=year_to,
+                     kinds=kind or [])
 
 
 def _check_suffix(suffix: str, *, html: bool) -> None:
