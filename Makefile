@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STORE  ?= var/store
 
-.PHONY: serve build test install system assets lint bench clean
+.PHONY: serve build test install system assets lint bench screenshots clean
 
 serve: build
 	$(BIN)/mandategraph --store $(STORE) serve
@@ -36,6 +36,15 @@ assets:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+# the README's pictures: the browser tests save them to tests/artifacts/ (git-ignored)
+SCREENSHOTS := network network-cybersecurity network-hover query-activities charts \
+               query-timeline-chart
+
+screenshots: install system
+	$(BIN)/pytest -q tests/api/test_browser_network.py
+	mkdir -p docs/screenshots
+	for name in $(SCREENSHOTS); do cp tests/artifacts/$$name.png docs/screenshots/; done
 
 bench: install
 	$(BIN)/python -m benchmarks.bench_store --sizes 10k,100k

@@ -29,8 +29,6 @@ router = APIRouter(tags=["charts"])
 #: The map's shapes, served by /static (fetched from the npm package world-atlas).
 ATLAS_URL = "/static/vendor/world-atlas/countries-50m.json"
 ATLAS_FILE = STATIC_DIR / "vendor" / "world-atlas" / "countries-50m.json"
-#: Pictures already drawn, by store signature, chart, format and filters (oldest first).
-_PICTURES: dict[tuple[Any, ...], bytes] = {}
 FORMATS = {"json": "application/json", "svg": "image/svg+xml", "png": "image/png"}
 
 ThemeQuery = Query(None, description="Only activities of this theme key, e.g. border-control")
@@ -101,13 +99,14 @@ def chart_file(request: Request, name: Chart, fmt: ChartFormat, theme: str | Non
     store = request.app.state.store
     if fmt is ChartFormat.json:
         return JSONResponse(chart_spec(name.value, store, filters, atlas=ATLAS_URL))
-    # drawing takes a second or more: the same picture of the same store is drawn once
-    key = (getattr(request.app.state, "store_signature", None), name, fmt, filters)
-    body = _PICTURES.get(key)
-    if body is None:
+
+    def picture() -> bytes:
         spec = chart_spec(name.value, store, filters, atlas=atlas() if name is Chart.map else "")
-        body = draw(spec, fmt.value)
-        _PICTURES[key] = body
-        while len(_PICTURES) > 64:
-            _PICTURES.pop(next(iter(_PICTURES)))
+        return draw(spec, fmt.value)
+
+    # drawing takes a second or more: the query executor keeps the picture per store
+    # generation, with the query results
+    executor = getattr(request.app.state, "executor", None)
+    body = picture() if executor is None else executor.derived(
+        ("chart", name.value, fmt.value, filters), picture)
     return Response(body, media_type=FORMATS[fmt.value])

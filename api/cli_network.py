@@ -27,7 +27,13 @@ from rich.table import Table
 from mandategraph.api.responses import STATIC_DIR
 from mandategraph.errors import BadParameterError, StoreError
 from mandategraph.graph.store import Store
-from mandategraph.visualizations.analytics import metrics, stats_json, summary
+from mandategraph.visualizations.analytics import (
+    DRAW_LIMIT,
+    SKIP_BETWEENNESS,
+    metrics,
+    stats_json,
+    summary,
+)
 from mandategraph.visualizations.export import FORMATS, export, to_graphml, to_json_bytes
 from mandategraph.visualizations.graphs import (
     KINDS,
@@ -60,7 +66,13 @@ KindOption = Annotated[list[str] | None, typer.Option(
     "--kind", help=f"Only actors of this kind ({', '.join(KINDS)}); repeatable.")]
 ChartOut = Annotated[Path, typer.Option("--out", "-o", help=(
     "File to write; its extension names the format: .html, .svg, .png, .json"))]
+NetworkOut = Annotated[Path, typer.Option("--out", "-o", help=(
+    "File to write: " + ", ".join(FORMATS)))]
 ActorOption = Annotated[str | None, typer.Option(help="Only this actor and its direct partners.")]
+TopOption = Annotated[int, typer.Option("--top", min=0, help=(
+    f"An .html page draws only this many actors, the most connected (0: all); "
+    f"the figures and the other formats keep every actor. [default: {DRAW_LIMIT}]"),
+    show_default=False)]
 
 
 class NetworkFormat(StrEnum):
@@ -148,6 +160,7 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
         year_to: ToOption = None,
         kind: KindOption = None,
         actor: ActorOption = None,
+        top: TopOption = DRAW_LIMIT,
         output: Annotated[
             Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
         ] = None,
@@ -160,7 +173,7 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
             _actor_table(graph)
             return
         if fmt is NetworkFormat.html:
-            body = to_html(graph, vis_js=vis_script()).encode("utf-8")
+            body = to_html(graph, vis_js=vis_script(), limit=top).encode("utf-8")
         elif fmt is NetworkFormat.json:
             body = to_json_bytes(graph)
         elif fmt is NetworkFormat.graphml:
@@ -195,6 +208,8 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
             table.add_row(key.replace("_", " "), str(figures[key]))
         table.add_row("communities", str(len(figures["communities"])))
         table.add_row("brokers", ", ".join(figures["brokers"]) or "-")
+        if not figures["betweenness_sources"] and figures["nodes"] > 2:
+            table.add_row("betweenness", f"not computed above {SKIP_BETWEENNESS:,} actors")
         out.print(table)
         _actor_table(graph)
 
@@ -209,6 +224,7 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
         year_to: ToOption = None,
         kind: KindOption = None,
         actor: ActorOption = None,
+        top: TopOption = DRAW_LIMIT,
     ) -> None:
         """The partnership network as a file (format from the extension)."""
         suffix = out_file.suffix.lower()
@@ -221,8 +237,8 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
             write_output(charts.render(charts.network_chart(graph), suffix[1:]), out_file)
         elif suffix == ".html":
             title = f"{actor} and its partners" if actor else "Who works with whom"
-            write_output(to_html(graph, vis_js=vis_script(), title=title).encode("utf-8"),
-                         out_file)
+            write_output(to_html(graph, vis_js=vis_script(), title=title, limit=top)
+                         .encode("utf-8"), out_file)
         else:
             write_output(export(graph, suffix), out_file)
 
@@ -270,43 +286,30 @@ def register(app: typer.Typer, *, open_store: Callable[..., Store],
         """The top partners of each OAS body."""
         chart("partners", out_file, theme, state, year_from, year_to)
 
-    @viz_app.command("mandates")
-    @handle_errors
-    def viz_mandates(
-        out_file: Annotated[Path, typer.Option("--out", "-o", help=(
-            "File to write: " + ", ".join(FORMATS)))],
-        theme: ThemeOption = None,
-        state: StateOption = None,
-        year_from: FromOption = None,
-        year_to: ToOption = None,
-    ) -> None:
-        """Mandate -> activity -> actor, as a file (format from the extension)."""
+    def network_file(out_file: Path, draw: Callable[[Store, Any], nx.Graph],
+                     **filters: Any) -> None:
+        """Write the network ``draw`` reads with these filters, as ``out_file`` names."""
         suffix = out_file.suffix.lower()
         _check_suffix(suffix, html=False)
         with open_store(write=False) as store:
-            filters = checked_filters(store, theme=theme, state=state, year_from=year_from,
-                                      year_to=year_to)
-            graph = mandate_graph(store, filters)
+            graph = draw(store, checked_filters(store, **filters))
         write_output(export(graph, suffix), out_file)
+
+    @viz_app.command("mandates")
+    @handle_errors
+    def viz_mandates(out_file: NetworkOut, theme: ThemeOption = None, state: StateOption = None,
+                     year_from: FromOption = None, year_to: ToOption = None) -> None:
+        """Mandate -> activity -> actor, as a file (format from the extension)."""
+        network_file(out_file, mandate_graph, theme=theme, state=state, year_from=year_from,
+                     year_to=year_to)
 
     @viz_app.command("reach")
     @handle_errors
-    def viz_reach(
-        out_file: Annotated[Path, typer.Option("--out", "-o", help=(
-            "File to write: " + ", ".join(FORMATS)))],
-        theme: ThemeOption = None,
-        year_from: FromOption = None,
-        year_to: ToOption = None,
-        kind: KindOption = None,
-    ) -> None:
+    def viz_reach(out_file: NetworkOut, theme: ThemeOption = None, year_from: FromOption = None,
+                  year_to: ToOption = None, kind: KindOption = None) -> None:
         """Actor -> state its activities benefit, as a file (format from the extension)."""
-        suffix = out_file.suffix.lower()
-        _check_suffix(suffix, html=False)
-        with open_store(write=False) as store:
-            filters = checked_filters(store, theme=theme, year_from=year_from,
-                                      year_to=year_to, kinds=kind or [])
-            graph = reach_graph(store, filters)
-        write_output(export(graph, suffix), out_file)
+        network_file(out_file, reach_graph, theme=theme, year_from=year_from, year_to=year_to,
+                     kinds=kind or [])
 
 
 def _check_suffix(suffix: str, *, html: bool) -> None:

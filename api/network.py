@@ -20,8 +20,7 @@ from mandategraph.api.openapi import errors, media
 from mandategraph.api.resources import page_path
 from mandategraph.api.responses import render
 from mandategraph.errors import NotFoundError
-from mandategraph.graph.store import MEMORY
-from mandategraph.visualizations.analytics import annotate, stats_json
+from mandategraph.visualizations.analytics import DRAW_LIMIT, annotate, stats_json
 from mandategraph.visualizations.export import to_gexf, to_graphml, to_json
 from mandategraph.visualizations.graphs import Filters, checked_filters, partnership_graph
 from mandategraph.visualizations.page import body
@@ -35,6 +34,8 @@ ToQuery = Query(None, ge=1900, le=2200, description="Only activities of this yea
 KindQuery = Query([], description="Only actors of these kinds: oas_body, partner, government, "
                   "provisional (repeat the parameter)")
 ActorQuery = Query(None, description="Only this actor (its code) and its direct partners")
+TopQuery = Query(None, ge=0, description=(
+    f"Draw only this many actors, the most connected (default {DRAW_LIMIT}; 0 draws all)"))
 
 
 def _graph(request: Request, theme: str | None, state: str | None, year_from: int | None,
@@ -54,29 +55,26 @@ def _graph(request: Request, theme: str | None, state: str | None, year_from: in
     return graph, filters
 
 
-#: Networks already drawn and analysed, by store, store files, filters and actor
-#: (oldest first): a big graph takes seconds to read and analyse, and the page, its
-#: files and its figures ask for the same network.
-_DRAWN: dict[tuple[object, ...], nx.Graph] = {}
-_KEEP = 16
-
-
 def _drawn(request: Request, filters: Filters, actor: str | None) -> nx.Graph:
+    """The network drawn and analysed, kept by the query executor per store generation,
+    filters and actor (:meth:`~mandategraph.graph.sparql.executor.Executor.derived`): a
+    big graph takes seconds to read and analyse, and the page, its files and its figures
+    ask for the same network. A ``memory`` store is read anew every time."""
     store = request.app.state.store
-    if store.location == MEMORY:  # written in place by SPARQL Update: never cached
+
+    def draw() -> nx.Graph:
         return annotate(partnership_graph(store, filters, actor=actor))
-    key = (id(store), getattr(request.app.state, "store_signature", None), filters, actor)
-    graph = _DRAWN.get(key)
-    if graph is None:
-        graph = annotate(partnership_graph(store, filters, actor=actor))
-        _DRAWN[key] = graph
-        while len(_DRAWN) > _KEEP:
-            _DRAWN.pop(next(iter(_DRAWN)))
-    return graph
+
+    executor = getattr(request.app.state, "executor", None)
+    if executor is None:
+        return draw()
+    return executor.derived(("partnerships", filters, actor), draw)  # type: ignore[no-any-return]
 
 
 def _query(request: Request) -> str:
-    return urlencode([(k, v) for k, v in request.query_params.multi_items() if v])
+    """The page's query string without ``top`` (the files are always the whole network)."""
+    return urlencode([(k, v) for k, v in request.query_params.multi_items()
+                      if v and k != "top"])
 
 
 #: What the file routes may answer besides the file.
@@ -86,7 +84,8 @@ ERRORS = errors(400, 404)
 @router.get("/graph", response_class=HTMLResponse, include_in_schema=False)
 def network_page(request: Request, theme: str | None = ThemeQuery, state: str | None = StateQuery,
                  year_from: int | None = FromQuery, year_to: int | None = ToQuery,
-                 kind: list[str] = KindQuery, actor: str | None = ActorQuery) -> HTMLResponse:
+                 kind: list[str] = KindQuery, actor: str | None = ActorQuery,
+                 top: int | None = TopQuery) -> HTMLResponse:
     """Interactive page of who works with whom."""
     graph, filters = _graph(request, theme, state, year_from, year_to, kind, actor, strict=True)
     title = f"{actor} and its partners" if actor else "Who works with whom"
@@ -96,8 +95,11 @@ def network_page(request: Request, theme: str | None = ThemeQuery, state: str | 
                  "JSON": f"/graph.json{suffix}"}
     selected = {"theme": filters.theme, "state": filters.state, "year_from": filters.year_from,
                 "year_to": filters.year_to, "kinds": sorted(filters.kinds)}
+    everything = urlencode([*[(k, v) for k, v in request.query_params.multi_items()
+                              if v and k != "top"], ("top", "0")])
     content = body(graph, title=title, link=lambda iri: page_path(iri) or iri, focus=actor,
-                   selected=selected, downloads=downloads, query=query)
+                   selected=selected, downloads=downloads, query=query,
+                   limit=DRAW_LIMIT if top is None else top, show_all=f"/graph?{everything}")
     return render(request, "network.html", {"title": title, "body": content})
 
 

@@ -79,7 +79,8 @@ class Settings(BaseSettings):
         description=(
             "SPARQL results kept in memory, keyed by query, dataset, format and store "
             "generation, so a repeated query answers at once; any write invalidates "
-            "them. 0 = no cache."
+            "them. Beside them, the last 16 networks (with their analytics) and chart "
+            "pictures drawn from the store, by filters and store generation. 0 = no cache."
         ),
     )
     update_token: str | None = Field(

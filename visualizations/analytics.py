@@ -25,6 +25,13 @@ SEED = 15
 EXACT_BETWEENNESS = 500
 #: The sampled sources: about this many link visits in all, and at least 32 sources.
 SAMPLE_BUDGET = 400_000
+#: Above this many actors betweenness is not computed at all (every actor gets 0.0 and
+#: the summary says 0 sources): even 32 sampled sources took 11 s of the 24 s a page of
+#: 2,000 actors and 36,000 links took to build (benchmarks/RESULTS.md).
+SKIP_BETWEENNESS = 1_000
+#: How many actors a page draws by default: the most connected; the rest stay in the
+#: figures and the files.
+DRAW_LIMIT = 300
 
 
 @dataclass(frozen=True)
@@ -41,19 +48,25 @@ class ActorMetrics:
     community: int
 
 
-def annotate(graph: nx.Graph) -> nx.Graph:
+def annotate(graph: nx.Graph, *, skip_betweenness: int = SKIP_BETWEENNESS) -> nx.Graph:
     """Write ``degree``, ``weighted_degree``, ``betweenness`` and ``community`` on each
-    node (in place) and return the graph."""
+    node (in place) and return the graph.
+
+    Betweenness is exact up to :data:`EXACT_BETWEENNESS` actors, sampled above, and not
+    computed above ``skip_betweenness`` actors (0.0 everywhere; the graph's
+    ``betweenness_sample`` is then 0).
+    """
     for _a, _b, data in graph.edges(data=True):
         data["distance"] = 1.0 / data.get("weight", 1)
     sample = None if len(graph) <= EXACT_BETWEENNESS else min(
         len(graph), max(32, SAMPLE_BUDGET // max(graph.number_of_edges(), 1)))
+    skipped = len(graph) > skip_betweenness
     betweenness = (
         nx.betweenness_centrality(graph, weight="distance", normalized=True, k=sample,
                                   seed=SEED)
-        if graph.number_of_nodes() > 2 else dict.fromkeys(graph, 0.0)
+        if 2 < graph.number_of_nodes() and not skipped else dict.fromkeys(graph, 0.0)
     )
-    graph.graph["betweenness_sample"] = sample or len(graph)
+    graph.graph["betweenness_sample"] = 0 if skipped else sample or len(graph)
     community_of: dict[Any, int] = {}
     if graph.number_of_edges():
         found = nx.community.louvain_communities(graph, weight="weight", seed=SEED)
@@ -119,6 +132,28 @@ def summary(graph: nx.Graph) -> dict[str, Any]:
                     if m.betweenness > 0],
         "most_connected": [m.code for m in table[:5]],
     }
+
+
+def top(graph: nx.Graph, limit: int | None) -> nx.Graph:
+    """The ``limit`` actors with the highest weighted degree (ties: more partners, then
+    the code) and the links between them, with the annotations of the whole graph.
+
+    The graph itself when it has no more than ``limit`` actors, or ``limit`` is ``None``
+    or 0. Otherwise a new graph whose ``activities`` are those of the kept actors and
+    whose ``total_actors`` and ``total_links`` are the whole graph's.
+    """
+    if not limit or len(graph) <= limit:
+        return graph
+    kept = [m.code for m in metrics(graph)[:limit]]
+    codes = {str(node): node for node in graph}
+    drawn = nx.Graph(graph.subgraph(codes[code] for code in kept))
+    used = {a for _n, ids in drawn.nodes(data="activity_ids") for a in ids or ()}
+    drawn.graph.update(graph.graph)
+    drawn.graph["activities"] = {iri: info for iri, info in graph.graph.get("activities", {})
+                                 .items() if iri in used}
+    drawn.graph["total_actors"] = graph.number_of_nodes()
+    drawn.graph["total_links"] = graph.number_of_edges()
+    return drawn
 
 
 def stats_json(graph: nx.Graph) -> dict[str, Any]:

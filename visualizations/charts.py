@@ -160,8 +160,10 @@ def map_chart(rows: list[dict[str, Any]], *, atlas: str | dict[str, Any]) -> dic
     blues = alt.Scale(scheme="blues", domainMin=0)
     colour = alt.condition("datum.activities > 0", alt.Color("activities:Q", title="activities",
                                                              scale=blues), alt.value(NONE))
-    outline = alt.condition("datum.activities > 0", alt.Stroke("activities:Q", scale=blues,
-                                                               legend=None), alt.value(NONE))
+    # the same field, scale and title as the fill: Vega-Lite merges the two into one
+    # legend (``legend=None`` here would drop that merged legend, the fill's too)
+    outline = alt.condition("datum.activities > 0", alt.Stroke("activities:Q", title="activities",
+                                                               scale=blues), alt.value(NONE))
     shapes = alt.Chart(topology, title="Activities benefiting each member state").transform_lookup(
         lookup="id", from_=lookup).transform_filter("isValid(datum.state)")
     # a thick outline in the fill's colour keeps the small island states visible; the

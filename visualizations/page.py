@@ -18,7 +18,7 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from mandategraph.visualizations.analytics import metrics, summary
+from mandategraph.visualizations.analytics import DRAW_LIMIT, metrics, summary, top
 from mandategraph.visualizations.graphs import KINDS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -87,7 +87,8 @@ def options(graph: nx.Graph) -> dict[str, list[str]]:
 def body(graph: nx.Graph, *, title: str, link: Callable[[str], str | None] = lambda iri: iri,
          focus: str | None = None, selected: Mapping[str, Any] | None = None,
          downloads: Mapping[str, str] | None = None, query: str = "",
-         links: Mapping[str, str | None] | None = None) -> Markup:
+         links: Mapping[str, str | None] | None = None, limit: int | None = DRAW_LIMIT,
+         show_all: str | None = None) -> Markup:
     """The page's body: filters, canvas, legend, figures, downloads and the script.
 
     Args:
@@ -100,14 +101,19 @@ def body(graph: nx.Graph, *, title: str, link: Callable[[str], str | None] = lam
         downloads: label -> URL of the same network as a file (none in a file).
         query: the page's query string.
         links: the actors' pages by code, for the figures table.
+        limit: draw only this many actors, the most connected (:func:`analytics.top`);
+            ``None`` or 0 draws all. The figures are the whole graph's.
+        show_all: the URL of the same page drawing every actor, offered when some
+            are left out.
     """
-    data = payload(graph, link=link, focus=focus, query=query)
     table = metrics(graph)
+    drawn = top(graph, limit)
+    data = payload(drawn, link=link, focus=focus, query=query)
     return Markup(_ENV.get_template("network_body.html").render(
         title=title,
         data=Markup(script_json(data)),
         script=Markup((TEMPLATES / "network.js").read_text(encoding="utf-8")),
-        options=options(graph),
+        options=options(drawn),
         selected=dict(selected or {}),
         kinds=KINDS,
         colours=COLOURS,
@@ -116,13 +122,18 @@ def body(graph: nx.Graph, *, title: str, link: Callable[[str], str | None] = lam
         metrics=table[:20],
         links=links or {m.code: link(graph.nodes[m.code].get("iri", "")) for m in table},
         downloads=downloads or {},
-        total=graph.number_of_nodes(),
+        total=drawn.number_of_nodes(),
+        total_links=drawn.number_of_edges(),
+        actors=graph.number_of_nodes(),
+        show_all=show_all,
     ))
 
 
-def to_html(graph: nx.Graph, *, vis_js: str, title: str = "Who works with whom") -> str:
-    """A self-contained page of the network (vis-network inlined; links to the IRIs)."""
+def to_html(graph: nx.Graph, *, vis_js: str, title: str = "Who works with whom",
+            limit: int | None = DRAW_LIMIT) -> str:
+    """A self-contained page of the network (vis-network inlined; links to the IRIs);
+    ``limit`` as for :func:`body`."""
     return _ENV.get_template("network.html").render(
-        title=title, body=body(graph, title=title),
+        title=title, body=body(graph, title=title, limit=limit),
         vis_js=Markup(vis_js.replace("</script", "<\\/script")),
     )

@@ -43,7 +43,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from mandategraph.errors import QueryTimeoutError, StoreError
-from mandategraph.graph.sparql.cache import ResultCache
+from mandategraph.graph.sparql.cache import DerivedValues, ResultCache
 from mandategraph.graph.sparql.guard import check_graph_names
 from mandategraph.graph.sparql.results import Table
 from mandategraph.graph.sparql.task import DEFAULT, TABLE, Default, QueryResult, Task
@@ -72,7 +72,7 @@ from mandategraph.ontology.namespaces import PREFIXES
 log = logging.getLogger(__name__)
 
 
-class Executor:
+class Executor(DerivedValues):
     """Runs queries and updates with a real timeout; see the module docstring.
 
     Use :meth:`for_store`, then :meth:`start` and :meth:`close` (or a ``with`` block).
@@ -351,14 +351,8 @@ class Executor:
 
         Same errors as :meth:`query`.
         """
-        result = self.query(
-            text,
-            bindings=bindings,
-            result_format=TABLE,
-            graph_format=TABLE,
-            max_rows=max_rows,
-            timeout=timeout,
-        )
+        result = self.query(text, bindings=bindings, result_format=TABLE, graph_format=TABLE,
+                            max_rows=max_rows, timeout=timeout)
         assert result.table is not None
         return result.table
 
@@ -409,6 +403,12 @@ class Executor:
                 self._run_writer(task, limit)
         self._cache.clear()
         self._refresh_generation()
+
+    def generation(self) -> Hashable | None:
+        """Changes when a write commits; ``None`` for a ``memory`` store (unseen writes)."""
+        if self._local is None:
+            self._refresh_generation()
+        return None if self._local is not None else self._generation
 
     def _run(self, task: Task, *, timeout: float) -> QueryResult:
         if self._local is not None:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Hashable
 from typing import Any
 
 from mandategraph.errors import ForbiddenError
@@ -146,6 +147,10 @@ class RemoteExecutor(Executor):
     def close(self) -> None:
         """Nothing to stop: the store's connections belong to its owner."""
         self._closed = True
+
+    def generation(self) -> Hashable | None:
+        """The server's generation token (every write through mandategraph changes it)."""
+        return self.store.generation()
 
     def _run(self, task: Task, *, timeout: float) -> QueryResult:
         started = time.monotonic()

@@ -12,10 +12,10 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from _fixtures import SENTENCE, build_store, span, write_corpus
+from browser_support import CHROMIUM
 from sparqlserver import running_server
 
 from mandategraph.api.settings import PROJECT_ROOT
@@ -23,13 +23,7 @@ from tests.support import unavailable
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-]
 SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 YASGUI = PROJECT_ROOT / "api" / "static" / "vendor" / "yasgui" / "yasgui.min.js"
 
 
@@ -47,38 +41,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                         env={"MANDATEGRAPH_CORPUS": str(corpus),
                              "MANDATEGRAPH_QUERY_WORKERS": "1"}) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        unavailable("Debian's chromium is not installed")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield instance
-        instance.close()
-
-
-@pytest.fixture()
-def page(browser: object) -> Iterator[object]:
-    """A fresh page that records every request it makes and every script error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    tab = context.new_page()
-    tab.requests = []
-    tab.errors = []
-    tab.on("request", lambda request: tab.requests.append(request.url))
-    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
-    yield tab
-    foreign = [url for url in tab.requests
-               if urlsplit(url).scheme not in ("data", "blob", "about")
-               and urlsplit(url).hostname not in LOCAL_HOSTS]
-    context.close()
-    assert tab.requests, "the page made no request at all"
-    assert not foreign, f"requests left the machine: {foreign}"
 
 
 def shoot(page: object, name: str) -> Path:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from browser_support import CHROMIUM
 from sparqlserver import running_server
 
 from mandategraph.api.settings import PROJECT_ROOT
@@ -25,13 +25,9 @@ from tests.support import unavailable
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-]
+#: The pages are read at 1,400 px wide (the ``page`` fixture of conftest.py).
+PAGE_WIDTH = 1400
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 VIS = PROJECT_ROOT / "api" / "static" / "vendor" / "vis-network" / "vis-network.min.js"
 
 #: Words of a cell's text that the browser put on two lines: a word ends at a space or
@@ -69,37 +65,6 @@ def server(built_path: tuple[Path, object], tmp_path_factory: pytest.TempPathFac
     with running_server(built_path[0], log=folder / "server.log",
                         env={"MANDATEGRAPH_QUERY_WORKERS": "1"}) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield instance
-        instance.close()
-
-
-@pytest.fixture()
-def page(browser: object) -> Iterator[object]:
-    """A fresh 1,400 px wide page that records every request and script error."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
-    tab = context.new_page()
-    tab.requests = []
-    tab.errors = []
-    tab.on("request", lambda request: tab.requests.append(request.url))
-    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
-    yield tab
-    foreign = [url for url in tab.requests
-               if urlsplit(url).scheme not in ("data", "blob", "about")
-               and urlsplit(url).hostname not in LOCAL_HOSTS]
-    context.close()
-    assert tab.requests, "the page made no request at all"
-    assert not foreign, f"requests left the machine: {foreign}"
-    assert not tab.errors, tab.errors
 
 
 def shoot(page: object, name: str, *, full: bool = True) -> Path:
@@ -185,6 +150,25 @@ def test_network_page_draws_every_actor_filters_and_links(
     assert governments and visible_nodes(page) == cyber.number_of_nodes() - governments
     assert "theme=cybersecurity" in page.get_attribute("a[data-download='/graph.gexf']", "href")  # type: ignore[attr-defined]
     shoot(page, "network-cybersecurity")
+
+
+def test_a_network_drawn_in_part_says_so_and_draws_all_on_request(
+        server: str, page: object, built_store: Store) -> None:
+    from mandategraph.visualizations.analytics import annotate, metrics
+
+    graph = annotate(partnership_graph(built_store))
+    settled(page, f"{server}/graph?top=5")
+    drawn = page.evaluate("() => window.mandategraphNetwork.body.data.nodes.getIds()")  # type: ignore[attr-defined]
+    assert sorted(drawn) == sorted(m.code for m in metrics(graph)[:5])
+    assert visible_nodes(page) == 5
+    note = " ".join(page.inner_text("#drawn-note").split())  # type: ignore[attr-defined]
+    assert f"Showing 5 of {graph.number_of_nodes()} actors" in note
+    page.click("#show-all")  # type: ignore[attr-defined]
+    page.wait_for_url("**/graph?top=0")  # type: ignore[attr-defined]
+    page.wait_for_function("() => typeof window.mandategraphSettled === 'number'",  # type: ignore[attr-defined]
+                           timeout=60_000)
+    assert visible_nodes(page) == graph.number_of_nodes()
+    assert page.locator("#drawn-note").count() == 0  # type: ignore[attr-defined]
 
 
 def test_hovering_a_link_shows_a_source_quote(server: str, page: object,

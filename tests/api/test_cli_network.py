@@ -110,6 +110,23 @@ def test_viz_html_is_one_offline_file(runner: CliRunner, store_args: list[str],
     assert code == 0
     page = target.read_text(encoding="utf-8")
     assert "@version 10." in page and "src=\"http" not in page
+    assert 'id="drawn-note"' not in page  # the corpus is below the default limit
+    code, _out, _err = run(runner, *store_args, "viz", "partnerships", "--out", str(target),
+                           "--top", "4")
+    assert code == 0
+    page = target.read_text(encoding="utf-8")
+    data = page.split('id="network-data">', 1)[1].split("</script>", 1)[0]
+    actors = partnership_graph_size(store_args)
+    assert len(json.loads(data)["nodes"]) == 4 < actors
+    assert f"Showing 4 of {actors} actors" in page
+    code, _out, err = run(runner, *store_args, "viz", "partnerships", "--out", str(target),
+                          "--top", "-1")
+    assert code == 2 and "--top" in err
+
+
+def partnership_graph_size(store_args: list[str]) -> int:
+    with Store.open(store_args[1], read_only=True) as store:
+        return partnership_graph(store).number_of_nodes()
 
 
 def test_viz_of_an_unknown_extension_is_exit_2(runner: CliRunner, store_args: list[str],

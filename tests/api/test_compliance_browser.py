@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS
 from sparqlserver import running_server
-from test_browser import CHROMIUM, CHROMIUM_ARGS
 
 from mandategraph.api.settings import PROJECT_ROOT
 from tests.support import unavailable

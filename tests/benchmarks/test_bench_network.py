@@ -32,7 +32,8 @@ def test_synthetic_graph_has_the_actors_and_activities_asked(tmp_path: Path) -> 
 
 
 def test_the_table_gives_ratios_against_the_small_graph() -> None:
-    small = Figures("small", 19, 49, 19, 27, 0.01, 80_000, 0.8)
-    big = Figures("big", 2000, 20000, 2000, 36000, 10.0, 8_000_000, None)
+    small = Figures("small", 19, 49, 19, 27, 0.01, 0.002, 80_000, 0.8)
+    big = Figures("big", 2000, 20000, 300, 36000, 10.0, 0.5, 8_000_000, None)
     text = table([small, big])
     assert "(1000×)" in text and "(100×)" in text and "| n/a |" in text
+    assert "| 300 / 2,000 |" in text and "| 0.500 s |" in text

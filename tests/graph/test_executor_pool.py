@@ -94,3 +94,36 @@ def test_an_update_marks_the_inferred_graph_stale(disk_store: str) -> None:
     with Executor(disk_store, workers=1, allocator="system") as executor:
         executor.update("INSERT DATA { GRAPH <http://g> { <http://n> <http://p> 1 } }")
     assert marker.exists()
+
+
+def test_a_derived_value_is_kept_per_generation_and_forgotten_after_a_write(
+        disk_store: str) -> None:
+    # the network page keeps its drawn network here, beside the cached results
+    computed: list[int] = []
+
+    def compute() -> list[int]:
+        computed.append(len(computed))
+        return [len(computed)]
+
+    with Executor(disk_store, workers=1, cache_size=4, allocator="system") as executor:
+        first = executor.derived(("network", "all"), compute)
+        assert executor.derived(("network", "all"), compute) is first
+        assert executor.derived(("network", "cyber"), compute) is not first
+        assert len(computed) == 2
+        executor.update("INSERT DATA { GRAPH <http://g> { <http://n> <http://p> 1 } }")
+        assert executor.derived(("network", "all"), compute) is not first
+        assert len(computed) == 3
+
+
+def test_a_memory_store_or_no_cache_derives_every_time(disk_store: str) -> None:
+    from mandategraph.graph.store import Store
+
+    calls: list[None] = []
+    with Store.open("memory") as store, Executor.for_store(store, cache_size=4) as executor:
+        assert executor.generation() is None
+        executor.derived(("network",), lambda: calls.append(None))
+        executor.derived(("network",), lambda: calls.append(None))
+    with Executor(disk_store, workers=1, cache_size=0, allocator="system") as executor:
+        executor.derived(("network",), lambda: calls.append(None))
+        executor.derived(("network",), lambda: calls.append(None))
+    assert len(calls) == 4

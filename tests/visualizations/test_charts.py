@@ -71,6 +71,21 @@ def test_the_map_colours_the_states_it_is_given(store: Store) -> None:
     assert by_url["data"]["url"] == "/static/countries.json"
 
 
+def test_the_map_has_a_colour_legend(store: Store) -> None:
+    # regression: a stroke encoding of the same field with legend=None dropped the
+    # merged legend, so the map's shades had no key
+    import re
+
+    import vl_convert
+
+    spec = map_chart(coverage_data(store), atlas=TOPOLOGY)
+    legends = vl_convert.vegalite_to_vega(spec).get("legends") or []
+    assert [legend.get("title") for legend in legends if legend.get("fill")] == ["activities"]
+    svg = render(spec, "svg").decode()
+    titles = re.findall(r'role-legend-title.*?<text[^>]*>([^<]*)</text>', svg)
+    assert titles == ["activities"]
+
+
 def test_unknown_chart_and_format_are_bad_parameters(store: Store) -> None:
     with pytest.raises(BadParameterError, match="known: timeline"):
         chart_spec("pie", store)

@@ -14,7 +14,7 @@ from rdflib import Graph
 from mandategraph.errors import BadParameterError
 from mandategraph.graph.store import Store
 from mandategraph.ontology.namespaces import GRAPH
-from mandategraph.visualizations.analytics import annotate, metrics, summary
+from mandategraph.visualizations.analytics import annotate, metrics, summary, top
 from mandategraph.visualizations.graphs import (
     Filters,
     checked_filters,
@@ -176,6 +176,64 @@ def test_the_body_links_actors_to_their_pages(store: Store) -> None:
     html = body(partnership_graph(store), title="t",
                 link=lambda iri: "/x/" + iri.rsplit("/", 1)[-1])
     assert '<a href="/x/CICTE"' in html
+
+
+def synthetic_star(spokes: int) -> nx.Graph:
+    """Hubs h0..h9 each linked to ``spokes`` leaves; hub i shares i + 1 activities with
+    each of its leaves, so the weighted degrees are known."""
+    graph = nx.Graph()
+    graph.graph["activities"] = {}
+    for hub in range(10):
+        graph.add_node(f"h{hub}", label=f"h{hub}", kind="oas_body", activities=spokes,
+                       activity_ids=[])
+        for leaf in range(spokes):
+            code = f"p{hub}-{leaf}"
+            iri = f"a{hub}-{leaf}"
+            graph.graph["activities"][iri] = {"label": iri, "quote": "q", "themes": [],
+                                              "years": [], "states": []}
+            graph.add_node(code, label=code, kind="partner", activities=1, activity_ids=[iri])
+            graph.nodes[f"h{hub}"]["activity_ids"].append(iri)
+            graph.add_edge(f"h{hub}", code, weight=hub + 1, activity_ids=[iri],
+                           themes=[], years=[])
+    return graph
+
+
+def test_a_big_network_draws_only_its_most_connected_actors() -> None:
+    graph = annotate(synthetic_star(40))  # 410 actors
+    drawn = top(graph, 25)
+    assert drawn.number_of_nodes() == 25
+    # the ten hubs first (weighted degrees 40..400), then the leaves of the strongest hub
+    assert {f"h{i}" for i in range(10)} <= set(drawn)
+    assert all(code.startswith("p9-") for code in drawn if code.startswith("p"))
+    assert drawn.graph["total_actors"] == 410
+    assert set(drawn.graph["activities"]) == {
+        a for _n, ids in drawn.nodes(data="activity_ids") for a in ids}
+    # the whole graph's figures stay with the drawn actors
+    assert drawn.nodes["h9"]["weighted_degree"] == 400 == graph.nodes["h9"]["weighted_degree"]
+    assert top(graph, 0) is graph and top(graph, 410) is graph and top(graph, None) is graph
+
+
+def test_the_page_says_how_many_actors_it_draws_and_offers_them_all() -> None:
+    graph = annotate(synthetic_star(40))
+    html = body(graph, title="t", limit=30, show_all="/graph?top=0")
+    data = json.loads(html.split('id="network-data">', 1)[1].split("</script>", 1)[0])
+    assert len(data["nodes"]) == 30
+    note = re.search(r'<p class="note" id="drawn-note">(.*?)</p>', html, re.S)
+    assert note is not None and "Showing 30 of 410 actors" in " ".join(note.group(1).split())
+    assert '<a id="show-all" href="/graph?top=0">Show all 410 actors</a>' in html
+    everything = body(graph, title="t", limit=0)
+    assert len(json.loads(everything.split('id="network-data">', 1)[1]
+                          .split("</script>", 1)[0])["nodes"]) == 410
+    assert 'id="drawn-note"' not in everything
+
+
+def test_betweenness_is_skipped_above_a_size() -> None:
+    graph = annotate(synthetic_star(3), skip_betweenness=20)  # 40 actors
+    assert summary(graph)["betweenness_sources"] == 0
+    assert {m.betweenness for m in metrics(graph)} == {0.0}
+    exact = annotate(synthetic_star(3))
+    assert summary(exact)["betweenness_sources"] == 40
+    assert metrics(exact)[0].betweenness > 0  # a hub stands between its leaves
 
 
 def test_the_default_corpus_holds_every_must_pair_of_the_gold(built_store: Store) -> None:

@@ -29,6 +29,9 @@
   }));
   const nodeById = new Map(data.nodes.map(function (n) { return [n.id, n]; }));
   const big = data.nodes.length > 150;
+  // each iteration of forceAtlas2 costs about as much as the nodes and links drawn: a
+  // very big network (every actor asked for) settles roughly rather than late
+  const iterations = data.nodes.length > 1000 ? 60 : big ? 200 : 600;
   const options = {
     nodes: { scaling: { min: 8, max: 40, label: { enabled: true, min: 12, max: 26 } } },
     edges: { scaling: { min: 1, max: 10 }, smooth: false },
@@ -37,7 +40,7 @@
     physics: {
       solver: "forceAtlas2Based",
       forceAtlas2Based: { gravitationalConstant: -60, springLength: 120, avoidOverlap: 0.4 },
-      stabilization: { enabled: true, iterations: big ? 250 : 600, updateInterval: 50 },
+      stabilization: { enabled: true, iterations: iterations, updateInterval: 50 },
     },
   };
   const network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
