@@ -18,7 +18,14 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from mandategraph.api import cli_documents, cli_reviews, cli_search, curation, evaluation
+from mandategraph.api import (
+    cli_corpus,
+    cli_documents,
+    cli_reviews,
+    cli_search,
+    curation,
+    evaluation,
+)
 from mandategraph.api.cli_network import register as register_network
 from mandategraph.api.cli_support import (
     QueryFormat,
@@ -43,7 +50,7 @@ from mandategraph.graph.sparql.formats import EXPORT_FORMATS
 from mandategraph.graph.store import MEMORY
 
 #: The commands of other modules, named here so that importing this module adds them.
-MORE_COMMANDS = (cli_documents, cli_reviews, cli_search)
+MORE_COMMANDS = (cli_corpus, cli_documents, cli_reviews, cli_search)
 
 
 class ExportFormat(StrEnum):
