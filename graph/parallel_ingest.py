@@ -62,6 +62,11 @@ class ParallelReport:
     seconds: float = 0.0
 
     @property
+    def failures_paths(self) -> list[Path]:
+        """The files that failed."""
+        return [path for path, _error in self.failures]
+
+    @property
     def per_second(self) -> float:
         """Documents stored per second of the whole run."""
         return len(self.stored) / self.seconds if self.seconds else 0.0
@@ -155,8 +160,9 @@ def extract_chunk(items: list[Item], setup: Setup | None = None) -> list[tuple[s
         for position, (name, _digest, data) in enumerate(items):
             path = Path(name)
             try:
-                if data is not None:
-                    path = Path(scratch) / f"{position}-{path.name}"
+                if data is not None:  # the same name: the slug is the file's
+                    path = Path(scratch) / str(position) / path.name
+                    path.parent.mkdir()
                     path.write_bytes(data)
                 document = read_document(path, max_bytes=_WORKER["max_bytes"])
                 graphs.append((position, extract_document(document, known=_WORKER["known"]),
@@ -329,7 +335,7 @@ def _run_on_dask(scheduler: str, todo: list[Path], chunk: int, hashes: dict[Path
         raise StoreError("--scheduler needs dask.distributed: pip install "
                          "'mandategraph[dask]'") from exc
     try:
-        client = Client(scheduler, timeout="20s", set_as_default=False)
+        client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise StoreError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
     with client:
