@@ -111,7 +111,6 @@ def _start_worker(*setup: Any) -> None:
 
 def _shapes_error(graphs: list[Graph]) -> MandategraphError | None:
     """The violation of the shapes by ``graphs`` together, if any."""
-    from mandategraph.ontology.loader import ontology_graph
     from mandategraph.ontology.validation import validate
 
     combined = Graph()
@@ -121,10 +120,24 @@ def _shapes_error(graphs: list[Graph]) -> MandategraphError | None:
     for triple in _WORKER["reference"]:
         combined.add(triple)
     try:
-        validate(combined, ontology=ontology_graph()).raise_for_violations()
+        # the default ontology: its class hierarchy is computed once per process
+        validate(combined, inplace=True).raise_for_violations()
     except MandategraphError as exc:
         return exc
     return None
+
+
+def shape_failures(graphs: list[Graph]) -> dict[int, MandategraphError]:
+    """The graphs (by index) that break a shape: all of them checked at once, and one by
+    one only when that finds a violation (in a worker set up by :func:`_start_worker`)."""
+    if not graphs or _shapes_error(graphs) is None:
+        return {}
+    failed = {}
+    for index, graph in enumerate(graphs):
+        error = _shapes_error([graph])
+        if error is not None:
+            failed[index] = error
+    return failed
 
 
 def _as_nquads(data: Graph, graph_iri: URIRef, digest: str) -> bytes:
@@ -174,12 +187,9 @@ def extract_chunk(items: list[Item], setup: Setup | None = None) -> list[tuple[s
                 results.append(("error", ("ExtractionError",
                                           f"{name}: {type(exc).__name__}: {exc}")))
     failed: dict[int, MandategraphError] = {}
-    if _WORKER["validate"] and graphs and _shapes_error([g for _p, g, _d in graphs]):
-        # someone in the chunk breaks a shape: find who, document by document
-        for position, graph, _document in graphs:
-            error = _shapes_error([graph])
-            if error is not None:
-                failed[position] = error
+    if _WORKER["validate"]:
+        found = shape_failures([g for _p, g, _d in graphs])
+        failed = {graphs[i][0]: error for i, error in found.items()}
     for position, graph, document in graphs:
         if position in failed:
             error = failed[position]
