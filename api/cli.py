@@ -18,7 +18,14 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from mandategraph.api import cli_documents, cli_reviews, cli_search, curation, evaluation
+from mandategraph.api import (
+    cli_corpus,
+    cli_documents,
+    cli_reviews,
+    cli_search,
+    curation,
+    evaluation,
+)
 from mandategraph.api.cli_network import register as register_network
 from mandategraph.api.cli_support import (
     QueryFormat,
@@ -43,7 +50,7 @@ from mandategraph.graph.sparql.formats import EXPORT_FORMATS
 from mandategraph.graph.store import MEMORY
 
 #: The commands of other modules, named here so that importing this module adds them.
-MORE_COMMANDS = (cli_documents, cli_reviews, cli_search)
+MORE_COMMANDS = (cli_corpus, cli_documents, cli_reviews, cli_search)
 
 
 class ExportFormat(StrEnum):
@@ -146,9 +153,13 @@ def ingest(
     validate: Annotated[bool, typer.Option(help="Check SHACL shapes before storing.")] = True,
     reason: Annotated[bool, typer.Option(help="Refresh HermiT's inferences after.")] = True,
     workers: Annotated[int | None, typer.Option(min=0, help=(
-        "Extract in N processes (0: every core), skipping files stored with the same "
-        "content hash (resumable)."))] = None,
-    force: Annotated[bool, typer.Option(help="With --workers: ingest stored files too.")] = False,
+        "Extract in N processes (default, and 0: every core), skipping files stored "
+        "with the same content hash (resumable). Several files go this way by default; "
+        "one file is ingested in this process unless --workers is given."))] = None,
+    scheduler: Annotated[str | None, typer.Option(help=(
+        "A dask.distributed scheduler (tcp://host:port): its workers extract."))] = None,
+    force: Annotated[bool, typer.Option(help="Ingest files stored with the same content "
+                                              "too (parallel path).")] = False,
 ) -> None:
     """Ingest documents, each replacing its own named graph (idempotent)."""
     from mandategraph.graph.build import materialize_inferences
@@ -178,14 +189,22 @@ def ingest(
             from mandategraph.graph.build import load_vocabulary
 
             load_vocabulary(store, registry=registry)
-        if workers is not None:
+        parallel = workers is not None or scheduler is not None or (
+            len(files) > 1 and lang is None and kind is None)
+        if parallel:
             if lang is not None or kind is not None:
-                raise BadParameterError("--lang and --kind go without --workers")
+                raise BadParameterError("--lang and --kind go without --workers/--scheduler")
+            if scheduler is not None and not scheduler.startswith(("tcp://", "tls://")):
+                raise BadParameterError(
+                    f"--scheduler must be a tcp:// or tls:// address, not {scheduler!r}")
             from mandategraph.api.cli_ingest import ingest_in_parallel
 
-            ingest_in_parallel(store, files, workers=workers, force=force,
-                               validate=validate and settings.validate_shapes, out=out, err=err)
-        for path in files if workers is None else []:
+            ingest_in_parallel(store, files, workers=workers or 0, scheduler=scheduler,
+                               force=force, validate=validate and settings.validate_shapes,
+                               out=out, err=err)
+            if rejected:
+                hide_candidates(store, rejected)
+        for path in files if not parallel else []:
             result = run_ingest(
                 store,
                 path,

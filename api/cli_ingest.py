@@ -23,20 +23,27 @@ from mandategraph.graph.store import Store
 
 def ingest_in_parallel(
     store: Store, files: list[Path], *, workers: int, force: bool, validate: bool,
-    out: Console, err: Console,
+    out: Console, err: Console, scheduler: str | None = None,
 ) -> None:
-    """``ingest --workers``: a progress bar with documents per second, one line per
+    """``ingest`` of several files: a progress bar with documents per second, one line per
     stored document, failures reported (exit 3 if every document failed)."""
+    from mandategraph.api.cli_documents import warn_if_says_nothing
+
     def stored(result: Any) -> None:
+        for warning in result.warnings:
+            err.print(f"[yellow]warning:[/yellow] {result.path.name}: {warning}",
+                      highlight=False)
         out.print(f"{result.path.name}: {result.triples} triples into <{result.graph}> "
                   f"({result.kind}, {result.language})", highlight=False)
+        warn_if_says_nothing(store, result.graph, result.path.name)
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("ingesting", total=len(files), rate="")
         report = ingest_many(
-            store, files, workers=workers or None, force=force, validate=validate,
+            store, files, workers=workers or None, scheduler=scheduler, force=force,
+            validate=validate,
             max_document_bytes=get_settings().max_document_bytes, on_stored=stored,
             progress=lambda done, _total, rate, name: bar.update(
                 task, completed=done, description=name, rate=f"{rate:.2f} docs/s"),

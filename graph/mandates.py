@@ -59,11 +59,16 @@ OPENING = 60
 
 PARAGRAPHS_QUERY = """
 SELECT ?p ?number ?symbol ?resolution ?parent ?text ?lang ?addressee ?loaded WHERE {
-  ?p a mg:OperativeParagraph ; mg:paragraphNumber ?number ; mg:paragraphOf ?resolution .
-  ?resolution skos:notation ?symbol .
-  OPTIONAL { ?p mg:subParagraphOf ?parent }
-  OPTIONAL { GRAPH ?g { ?p mg:text ?text . OPTIONAL { ?doc mg:language ?lang } } }
-  OPTIONAL { ?p mg:addressee ?addressee }
+  # each pattern read once, DISTINCT: a paragraph cited by N reports is typed, numbered
+  # and attached in N graphs, and the union default graph would join the N copies
+  { SELECT DISTINCT ?p WHERE { ?p a mg:OperativeParagraph } }
+  { SELECT DISTINCT ?p ?number WHERE { ?p mg:paragraphNumber ?number } }
+  { SELECT DISTINCT ?p ?resolution WHERE { ?p mg:paragraphOf ?resolution } }
+  { SELECT DISTINCT ?resolution ?symbol WHERE { ?resolution skos:notation ?symbol } }
+  OPTIONAL { { SELECT DISTINCT ?p ?parent WHERE { ?p mg:subParagraphOf ?parent } } }
+  OPTIONAL { { SELECT DISTINCT ?p ?text ?lang WHERE {
+    GRAPH ?g { ?p mg:text ?text . OPTIONAL { ?doc mg:language ?lang } } } } }
+  OPTIONAL { { SELECT DISTINCT ?p ?addressee WHERE { ?p mg:addressee ?addressee } } }
   BIND(EXISTS { ?any foaf:primaryTopic ?resolution } AS ?loaded)
   # (only graph/registry types a paragraph so; no GRAPH <registry> here: Virtuoso answers
   # nothing at all for a NOT EXISTS on a graph outside the query's dataset)

@@ -1,12 +1,17 @@
-"""Ingest many documents across cores: extraction in a process pool, writes in one place.
+"""Ingest many documents across cores or machines: extraction in worker processes (a
+process pool, or a Dask cluster), writes in one place and in batches.
 
-``mandategraph ingest --workers N FILES...`` (``--workers 0``: every core) runs here:
+``mandategraph ingest FILES...`` runs here (every core by default, ``--workers N``;
+``--scheduler tcp://host:port`` for a ``dask.distributed`` cluster):
 
-* each worker process reads, extracts and (with ``validate``) checks one document
-  against the SHACL shapes and the reference graph it was given at start, and sends the
-  graph back as N-Triples; the parent writes it, replacing the document's named graph in
-  one store call (one transaction on the embedded store), so a document is either
-  stored whole or not at all;
+* documents go to the workers in chunks of :data:`CHUNK`; a worker reads, extracts and
+  (with ``validate``) checks the SHACL shapes of a whole chunk at once, against the
+  reference graph it was given once (a chunk that breaks a shape is checked again
+  document by document, so only the documents at fault fail), and sends back each
+  document's graph as N-Quads bytes, its content hash inside;
+* the parent writes each chunk's documents in **one transaction**
+  (:meth:`~mandategraph.graph.store.Store.replace_graphs`): each document replaces its
+  own named graph and is stored whole or not at all;
 * **resumable**: each stored document graph carries the SHA-256 of its file
   (:data:`CONTENT_HASH`); a file whose hash is already stored is skipped, so running the
   same command again after a crash (even a SIGKILL) finishes the rest; ``force``
@@ -16,6 +21,9 @@
 
 Citations are checked against the resolutions stored when the run starts (documents of
 the same run are extracted side by side, so they cannot see each other).
+
+On a Dask cluster the workers get the files' bytes (not their paths), so they need no
+shared file system, only ``mandategraph`` installed.
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ from rdflib import Graph, Literal, URIRef
 
 from mandategraph.errors import MandategraphError
 from mandategraph.graph.ingest import IngestResult, known_paragraphs
-from mandategraph.graph.store import Store
+from mandategraph.graph.store import Store, quads_of
 from mandategraph.ontology.namespaces import REFERENCE_GRAPH, document_graph, document_iri
 
 #: The predicate that records, in a document's own graph, the SHA-256 of its file.
@@ -52,6 +60,11 @@ class ParallelReport:
     skipped: list[Path] = field(default_factory=list)
     failures: list[tuple[Path, MandategraphError]] = field(default_factory=list)
     seconds: float = 0.0
+
+    @property
+    def failures_paths(self) -> list[Path]:
+        """The files that failed."""
+        return [path for path, _error in self.failures]
 
     @property
     def per_second(self) -> float:
@@ -76,47 +89,121 @@ def stored_hashes(store: Store) -> set[str]:
 
 # -- the worker side --------------------------------------------------------------------
 
+#: Documents per task sent to a worker (and per write transaction).
+CHUNK = 16
+
 _WORKER: dict[str, Any] = {}
 
+#: What a worker needs: reference graph (N-Triples), known paragraphs, validate, max bytes.
+Setup = tuple[str, dict[str, set[str]], bool, "int | None"]
 
-def _start_worker(reference_nt: str, known: dict[str, set[str]], validate: bool,
-                  max_bytes: int | None) -> None:
+
+def _start_worker(*setup: Any) -> None:
+    """Parse the reference graph once per worker process (pool initializer)."""
+    token = hash((setup[0], setup[2], setup[3]))
+    if _WORKER.get("token") == token:
+        return
     reference = Graph()
-    reference.parse(data=reference_nt, format="nt")
-    _WORKER.update(reference=reference, known=known, validate=validate, max_bytes=max_bytes)
+    reference.parse(data=setup[0], format="nt")
+    _WORKER.update(token=token, reference=reference, known=setup[1], validate=setup[2],
+                   max_bytes=setup[3])
 
 
-def _extract_one(path: str) -> tuple[str, Any]:
-    """Read, extract and check one document (in a worker process).
+def _shapes_error(graphs: list[Graph]) -> MandategraphError | None:
+    """The violation of the shapes by ``graphs`` together, if any."""
+    from mandategraph.ontology.validation import validate
 
-    Returns ``("ok", record)`` or ``("error", (error class name, message))``.
+    combined = Graph()
+    for graph in graphs:
+        for triple in graph:
+            combined.add(triple)
+    for triple in _WORKER["reference"]:
+        combined.add(triple)
+    try:
+        # the default ontology: its class hierarchy is computed once per process
+        validate(combined, inplace=True).raise_for_violations()
+    except MandategraphError as exc:
+        return exc
+    return None
+
+
+def shape_failures(graphs: list[Graph]) -> dict[int, MandategraphError]:
+    """The graphs (by index) that break a shape: all of them checked at once, and one by
+    one only when that finds a violation (in a worker set up by :func:`_start_worker`)."""
+    if not graphs or _shapes_error(graphs) is None:
+        return {}
+    failed = {}
+    for index, graph in enumerate(graphs):
+        error = _shapes_error([graph])
+        if error is not None:
+            failed[index] = error
+    return failed
+
+
+def _as_nquads(data: Graph, graph_iri: URIRef, digest: str) -> bytes:
+    data.add((graph_iri, CONTENT_HASH, Literal(digest)))
+    return quads_of(graph_iri, data.serialize(format="nt", encoding="utf-8"))
+
+
+#: One task item: file name or path, its content hash, and its bytes (None: read the path).
+Item = tuple[str, str, "bytes | None"]
+
+
+def extract_chunk(items: list[Item], setup: Setup | None = None) -> list[tuple[str, Any]]:
+    """Read, extract and check a chunk of documents (in a worker).
+
+    Args:
+        items: (path, content hash, bytes or None) of each document; with bytes, the
+            document is read from a copy of them under the same file name.
+        setup: given on a Dask worker (a process pool calls the initializer instead).
+
+    Returns:
+        For each item, ``("ok", record)`` or ``("error", (error class name, message))``.
     """
+    import tempfile
+
     from mandategraph.graph.extraction.readers import read_document
     from mandategraph.graph.ingest import extract_document
 
-    try:
-        document = read_document(Path(path), max_bytes=_WORKER["max_bytes"])
-        data = extract_document(document, known=_WORKER["known"])
-        if _WORKER["validate"]:
-            from mandategraph.ontology.loader import ontology_graph
-            from mandategraph.ontology.validation import validate
-
-            combined = Graph()
-            for triple in data:
-                combined.add(triple)
-            for triple in _WORKER["reference"]:
-                combined.add(triple)
-            validate(combined, ontology=ontology_graph()).raise_for_violations()
-    except MandategraphError as exc:
-        return "error", (type(exc).__name__, exc.message)
-    except Exception as exc:  # a bug must be reported for this document, not stop the run
-        return "error", ("ExtractionError", f"{path}: {type(exc).__name__}: {exc}")
-    record = {
-        "slug": document.slug, "language": document.language, "kind": document.kind,
-        "warnings": list(getattr(document, "warnings", []) or []),
-        "nt": data.serialize(format="nt"),
-    }
-    return "ok", record
+    if setup is not None:
+        _start_worker(*setup)
+    results: list[tuple[str, Any]] = []
+    graphs: list[tuple[int, Graph, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="mandategraph-") as scratch:
+        for position, (name, _digest, data) in enumerate(items):
+            path = Path(name)
+            try:
+                if data is not None:  # the same name: the slug is the file's
+                    path = Path(scratch) / str(position) / path.name
+                    path.parent.mkdir()
+                    path.write_bytes(data)
+                document = read_document(path, max_bytes=_WORKER["max_bytes"])
+                graphs.append((position, extract_document(document, known=_WORKER["known"]),
+                               document))
+                results.append(("pending", None))
+            except MandategraphError as exc:
+                results.append(("error", (type(exc).__name__, exc.message)))
+            except Exception as exc:  # a bug must be reported for this document only
+                results.append(("error", ("ExtractionError",
+                                          f"{name}: {type(exc).__name__}: {exc}")))
+    failed: dict[int, MandategraphError] = {}
+    if _WORKER["validate"]:
+        found = shape_failures([g for _p, g, _d in graphs])
+        failed = {graphs[i][0]: error for i, error in found.items()}
+    for position, graph, document in graphs:
+        if position in failed:
+            error = failed[position]
+            results[position] = ("error", (type(error).__name__,
+                                           f"{items[position][0]}: {error.message}"))
+            continue
+        graph_iri = document_graph(document.slug)
+        triples = len(graph)
+        results[position] = ("ok", {
+            "slug": document.slug, "language": document.language, "kind": document.kind,
+            "warnings": list(getattr(document, "warnings", []) or []),
+            "nq": _as_nquads(graph, graph_iri, items[position][1]), "triples": triples,
+        })
+    return results
 
 
 def _error(name: str, message: str) -> MandategraphError:
@@ -128,6 +215,14 @@ def _error(name: str, message: str) -> MandategraphError:
     return MandategraphError(message)
 
 
+def default_workers() -> int:
+    """The cores this process may run on (its CPU affinity), at least 1."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # no affinity on this platform
+        return os.cpu_count() or 1
+
+
 # -- the parent side --------------------------------------------------------------------
 
 
@@ -136,27 +231,35 @@ def ingest_many(
     paths: list[Path],
     *,
     workers: int | None = None,
+    scheduler: str | None = None,
     force: bool = False,
     validate: bool = True,
     max_document_bytes: int | None = None,
+    chunk: int = CHUNK,
     progress: Progress | None = None,
     on_stored: Callable[[IngestResult], None] | None = None,
 ) -> ParallelReport:
-    """Ingest ``paths`` with extraction on ``workers`` processes (``None``/0: every core).
+    """Ingest ``paths`` with extraction on ``workers`` processes or a Dask cluster.
 
     Args:
         store: an open, writable store holding the vocabulary graphs.
         paths: document files.
-        workers: worker processes.
+        workers: worker processes (``None``/0: every core, see :func:`default_workers`).
+        scheduler: a ``dask.distributed`` scheduler address (``tcp://host:port``); then
+            the cluster's workers extract, and ``workers`` is not used.
         force: ingest files whose content hash is already stored, too.
-        validate: check the SHACL shapes (in the workers).
+        validate: check the SHACL shapes (in the workers, a chunk at a time).
         max_document_bytes: the largest document read.
+        chunk: documents per task and per write transaction.
         progress: called after each document with (done, total, documents per second,
             file name).
         on_stored: called with each stored document's result, as soon as it is written.
 
     Returns:
         What was stored, skipped and failed (a failure never stops the others).
+
+    Raises:
+        mandategraph.errors.StoreError: the Dask scheduler cannot be reached.
     """
     started = time.perf_counter()
     report = ParallelReport()
@@ -169,59 +272,117 @@ def ingest_many(
         else:
             todo.append(path)
     total = len(paths)
-    count = len(report.skipped)
+    counted = [len(report.skipped)]
     if not todo:
         report.seconds = time.perf_counter() - started
         return report
     reference_nt = Graph()
     for triple in store.triples(REFERENCE_GRAPH):
         reference_nt.add(triple)
-    processes = workers or os.cpu_count() or 1
-    context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+    setup: Setup = (reference_nt.serialize(format="nt"), known_paragraphs(store), validate,
+                    max_document_bytes)
     store.mark_inferred_stale()
-    with ProcessPoolExecutor(
-        max_workers=min(processes, len(todo)), mp_context=context,
-        initializer=_start_worker,
-        initargs=(reference_nt.serialize(format="nt"), known_paragraphs(store), validate,
-                  max_document_bytes),
-    ) as pool:
-        futures: dict[Future[tuple[str, Any]], Path] = {
-            pool.submit(_extract_one, str(path)): path for path in todo
-        }
-        pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                path = futures[future]
-                try:
-                    status, value = future.result()
-                except BrokenProcessPool as exc:  # a worker died (out of memory, killed)
-                    status, value = "error", ("ExtractionError", f"{path}: worker died: {exc}")
-                if status == "ok":
-                    result = _store_one(store, path, value, hashes[path])
-                    report.stored.append(result)
-                    if on_stored is not None:
-                        on_stored(result)
-                else:
-                    report.failures.append((path, _error(*value)))
-                count += 1
-                elapsed = time.perf_counter() - started
-                if progress is not None:
-                    progress(count, total, len(report.stored) / elapsed if elapsed else 0.0,
-                             path.name)
+
+    def finished(batch: list[Path], results: list[tuple[str, Any]]) -> None:
+        stored = _store_chunk(store, batch, results, report)
+        for result in stored:
+            if on_stored is not None:
+                on_stored(result)
+        for path in batch:
+            counted[0] += 1
+            elapsed = time.perf_counter() - started
+            if progress is not None:
+                progress(counted[0], total, len(report.stored) / elapsed if elapsed else 0.0,
+                         path.name)
+
+    if scheduler is not None:
+        _run_on_dask(scheduler, todo, chunk, hashes, setup, finished)
+    else:
+        processes = min(workers or default_workers(), len(todo))
+        _run_in_pool(processes, split(todo, chunk, processes), hashes, setup, finished)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _store_one(store: Store, path: Path, record: dict[str, Any], digest: str) -> IngestResult:
-    """Write one extracted document, its content hash inside its own graph."""
-    data = Graph()
-    data.parse(data=record["nt"], format="nt")
-    graph_iri = document_graph(record["slug"])
-    data.add((graph_iri, CONTENT_HASH, Literal(digest)))
-    written = store.replace_graph(graph_iri, data)
-    return IngestResult(
-        slug=record["slug"], path=path, document=str(document_iri(record["slug"])),
-        graph=str(graph_iri), triples=written - 1, language=record["language"],
-        kind=record["kind"], warnings=record["warnings"],
-    )
+def split(todo: list[Path], chunk: int, parallelism: int) -> list[list[Path]]:
+    """Chunks of at most ``chunk`` documents, and at least four per worker (a small
+    batch is spread over every worker, and stored as it comes)."""
+    size = max(1, min(chunk, -(-len(todo) // (parallelism * 4))))
+    return [todo[i:i + size] for i in range(0, len(todo), size)]
+
+
+def _run_in_pool(processes: int, chunks: list[list[Path]], hashes: dict[Path, str],
+                 setup: Setup,
+                 finished: Callable[[list[Path], list[tuple[str, Any]]], None]) -> None:
+    context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context,
+                             initializer=_start_worker, initargs=setup) as pool:
+        futures: dict[Future[list[tuple[str, Any]]], list[Path]] = {
+            pool.submit(extract_chunk, [(str(p), hashes[p], None) for p in batch]): batch
+            for batch in chunks
+        }
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                batch = futures[future]
+                try:
+                    results = future.result()
+                except BrokenProcessPool as exc:  # a worker died (out of memory, killed)
+                    results = [("error", ("ExtractionError", f"{p}: worker died: {exc}"))
+                               for p in batch]
+                finished(batch, results)
+
+
+def _run_on_dask(scheduler: str, todo: list[Path], chunk: int, hashes: dict[Path, str],
+                 setup: Setup,
+                 finished: Callable[[list[Path], list[tuple[str, Any]]], None]) -> None:
+    from mandategraph.errors import StoreError
+
+    try:
+        from distributed import Client, as_completed
+    except ImportError as exc:  # the optional extra is missing
+        raise StoreError("--scheduler needs dask.distributed: pip install "
+                         "'mandategraph[dask]'") from exc
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise StoreError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+    with client:
+        threads = sum(client.nthreads().values()) or 1
+        shared = client.scatter(setup, broadcast=True)
+        futures = {}
+        for batch in split(todo, chunk, threads):
+            items = [(p.name, hashes[p], p.read_bytes()) for p in batch]
+            future = client.submit(extract_chunk, items, shared, pure=False)
+            futures[future] = batch
+        for future in as_completed(list(futures)):
+            batch = futures[future]
+            try:
+                results = future.result()
+            except Exception as exc:  # the task died on its worker: its documents fail
+                results = [("error", ("ExtractionError", f"{p}: worker failed: {exc}"))
+                           for p in batch]
+            finished(batch, results)
+
+
+def _store_chunk(store: Store, batch: list[Path], results: list[tuple[str, Any]],
+                 report: ParallelReport) -> list[IngestResult]:
+    """Write the extracted documents of one chunk in one transaction."""
+    writes: list[tuple[URIRef, bytes]] = []
+    stored: list[IngestResult] = []
+    for path, (status, value) in zip(batch, results, strict=True):
+        if status != "ok":
+            report.failures.append((path, _error(*value)))
+            continue
+        graph_iri = document_graph(value["slug"])
+        writes.append((graph_iri, value["nq"]))
+        stored.append(IngestResult(
+            slug=value["slug"], path=path, document=str(document_iri(value["slug"])),
+            graph=str(graph_iri), triples=value["triples"], language=value["language"],
+            kind=value["kind"], warnings=value["warnings"],
+        ))
+    # two files of one name in a chunk: the later one replaces the earlier, as one by one
+    store.replace_graphs(list(dict(writes).items()))
+    report.stored.extend(stored)
+    return stored

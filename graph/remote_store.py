@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ from mandategraph.errors import UnknownFormatError
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
 from mandategraph.graph.sparql.text import names_dataset, with_values
 from mandategraph.graph.sparql_client import DEFAULT_TIMEOUT, SparqlClient, connect, query_form
-from mandategraph.graph.store import MEMORY, GraphCount, Store, _to_ox
+from mandategraph.graph.store import MEMORY, GraphCount, Store, _to_ox, triples_of
 from mandategraph.ontology.namespaces import GRAPH, PREFIXES
 
 #: The graph of mandategraph's own bookkeeping on a server (outside the project's graphs).
@@ -274,6 +274,24 @@ class RemoteStore(Store):
             )
         self._graphs = (0.0, [])
         return count
+
+    def replace_graphs(self, graphs: Sequence[tuple[URIRef, bytes]]) -> None:
+        """Replace several named graphs with N-Quads bodies: one update on the Oxigraph
+        server (one transaction), one Graph Store Protocol PUT each on Virtuoso."""
+        self._check_writable()
+        if not graphs:
+            return
+        bodies = [(name, triples_of(name, body)) for name, body in graphs]
+        if self.server.graph_store is not None and not self.server.union_param:
+            for name, body in bodies:
+                self._put_graph(str(name), body)
+            self.update_raw(self._bump())
+        else:
+            drops = "".join(f"DROP SILENT GRAPH <{name}> ;\n" for name, _body in bodies)
+            inserts = "".join(f"GRAPH <{name}> {{\n{body.decode('utf-8')}}}\n"
+                              for name, body in bodies)
+            self.update_raw(f"{drops}INSERT DATA {{\n{inserts}}} ;\n" + self._bump())
+        self._graphs = (0.0, [])
 
     def load_file(self, path: str | Path, *, graph: URIRef, fmt: str = "nt") -> None:
         """Add an RDF file to a named graph (Graph Store Protocol POST where there is one)."""

@@ -103,16 +103,19 @@ def validate(
     *,
     ontology: Graph | None = None,
     shapes: Graph | None = None,
+    inplace: bool = False,
 ) -> ValidationReport:
     """Validate ``data`` against the mandategraph SHACL shapes.
 
     Args:
         data: the graph to check: a document graph merged with the reference data
             (states, organizations, themes) that its ``sh:class`` checks need. It is
-            not modified.
+            not modified (unless ``inplace``).
         ontology: the ontology mixed in for subclass reasoning; defaults to
             ``mandategraph.ttl``.
         shapes: the shapes to use; defaults to ``shapes.ttl``.
+        inplace: ``data`` is a throwaway graph: pySHACL mixes the class hierarchy into it
+            instead of into a copy (the bulk ingest's chunks, which saves the copy).
 
     Returns:
         A :class:`ValidationReport`.
@@ -131,7 +134,7 @@ def validate(
         allow_warnings=False,
         meta_shacl=False,
         advanced=False,
-        inplace=False,
+        inplace=inplace,
     )
     found = [
         _violation(results, node, shapes_g)

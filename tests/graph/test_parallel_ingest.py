@@ -128,3 +128,28 @@ def test_a_failing_document_does_not_stop_the_others_and_force_reingests(
     assert len(printed(again.stdout)) == len(files)
     assert "already stored" not in again.stderr
     assert f"{len(files)} stored, 0 skipped, 0 failed" in again.stderr
+
+
+def test_a_chunk_that_breaks_a_shape_fails_only_the_documents_at_fault(tmp_path: Path) -> None:
+    from rdflib import Graph
+
+    from mandategraph.graph.build import load_vocabulary
+    from mandategraph.graph.extraction.readers import read_document
+    from mandategraph.graph.ingest import extract_document
+    from mandategraph.graph.parallel_ingest import _start_worker, shape_failures
+    from mandategraph.ontology.namespaces import REFERENCE_GRAPH
+
+    store = Store.open("memory")
+    load_vocabulary(store)
+    reference = Graph()
+    for triple in store.triples(REFERENCE_GRAPH):
+        reference.add(triple)
+    _start_worker(reference.serialize(format="nt"), {}, True, None)
+    good = [extract_document(read_document(source)) for source in SOURCES]
+    broken = Graph().parse(ROOT / "tests" / "data" / "broken-activity.ttl")
+    assert shape_failures(good) == {}
+    failed = shape_failures([good[0], broken, good[1]])
+    assert list(failed) == [1]
+    from mandategraph.errors import ValidationError
+
+    assert isinstance(failed[1], ValidationError)

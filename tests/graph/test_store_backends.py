@@ -167,3 +167,38 @@ def test_a_user_update_is_applied(open_backend: Opener) -> None:
     store = open_backend()
     store.update(f"INSERT DATA {{ GRAPH <{G1}> {{ <{EX}u> <{EX}v> 'w' }} }}")
     assert values(store, f"SELECT ?o WHERE {{ <{EX}u> <{EX}v> ?o }}") == ["w"]
+
+
+def test_several_graphs_are_replaced_in_one_call(open_backend: Opener) -> None:
+    from mandategraph.graph.store import quads_of
+
+    store = open_backend()
+    store.replace_graph(G1, DOC_A)  # G1 is replaced, G2 is new
+    new_a = turtle("<http://example.org/a> <http://example.org/says> 'salut' .")
+    store.replace_graphs([(G1, quads_of(G1, new_a.serialize(format="nt", encoding="utf-8"))),
+                          (G2, quads_of(G2, DOC_B.serialize(format="nt", encoding="utf-8")))])
+    assert {g.graph: g.triples for g in store.graphs()} == {str(G1): 1, str(G2): 1}
+    assert values(store, "SELECT ?o WHERE { ?s <http://example.org/says> ?o }") == [
+        "hello", "salut",
+    ]
+
+
+def test_the_registry_reads_a_paragraph_cited_from_several_graphs_once(
+    open_backend: Opener,
+) -> None:
+    from mandategraph.graph.mandates import read_paragraphs
+
+    store = open_backend()
+    cited = """
+        @prefix mg: <https://w3id.org/mandategraph/ontology#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <http://example.org/p2a> a mg:OperativeParagraph ; mg:paragraphNumber "2.a" ;
+            mg:paragraphOf <http://example.org/res> .
+        <http://example.org/res> skos:notation "AG/RES. 1 (I-O/71)" .
+    """
+    for graph in (G1, G2, GRAPH["test/g3"]):
+        store.replace_graph(graph, turtle(cited))
+    found = read_paragraphs(store)
+    assert list(found) == ["http://example.org/p2a"]
+    assert (found["http://example.org/p2a"].number, found["http://example.org/p2a"].symbol) == (
+        "2.a", "AG/RES. 1 (I-O/71)")
