@@ -210,7 +210,8 @@ def oxigraph_load(folder: Path, data: Path, graph: str) -> float:
 
 
 @contextlib.contextmanager
-def engine_store(engine: str, folder: Path, data: Path, figures: dict[str, Any]) -> Iterator[Any]:
+def engine_store(engine: str, folder: Path, data: Path, figures: dict[str, Any], *,
+                 budget: float) -> Iterator[Any]:
     """Load ``data`` into ``engine`` (timed into ``figures``) and yield the open store
     (an rdflib ``Dataset`` for ``rdflib``)."""
     from mandategraph.graph.backends import open_store
@@ -249,7 +250,8 @@ def engine_store(engine: str, folder: Path, data: Path, figures: dict[str, Any])
     if engine == "oxigraph-server":
         started = time.perf_counter()
         figures["loader_peak_mb"] = oxigraph_load(folder, data, str(graph))
-        server: Any = oxigraph_server(folder)
+        # the server stops a query at the budget itself (it takes no timeout per request)
+        server: Any = oxigraph_server(folder, timeout_s=max(1, int(budget)))
     else:
         server = virtuoso_server(folder, settings={"Parameters": VIRTUOSO_BUFFERS})
     with server as url:
@@ -307,7 +309,7 @@ def run_worker(engine: str, data: Path, folder: Path, *, repeat: int, slow: floa
 
     figures: dict[str, Any] = {"engine": engine, "queries": {}, "endpoint": {}}
     catalog = load_catalog()
-    with engine_store(engine, folder, data, figures) as store:
+    with engine_store(engine, folder, data, figures, budget=budget) as store:
         print(f"  {engine}: loaded in {figures['load_s']:.1f} s", file=sys.stderr, flush=True)
         if engine == "rdflib":
             run = rdflib_runner(store, budget)
