@@ -102,8 +102,10 @@ def oxigraph_server(folder: Path, *, timeout_s: int | None = None) -> Iterator[s
         _stop(process)
 
 
-def virtuoso_ini(template: str, folder: Path, *, sql_port: int, http_port: int) -> str:
-    """The packaged ini with its files in ``folder``, bound to loopback ports.
+def virtuoso_ini(template: str, folder: Path, *, sql_port: int, http_port: int,
+                 settings: dict[str, dict[str, str]] | None = None) -> str:
+    """The packaged ini with its files in ``folder``, bound to loopback ports
+    (``settings``: more keys by section, over the ones set here).
 
     Only the lines named here change; Virtuoso's ini repeats some keys, which a
     line-by-line rewrite keeps as they are.
@@ -128,6 +130,8 @@ def virtuoso_ini(template: str, folder: Path, *, sql_port: int, http_port: int) 
                    # no refusal from a cost estimate: the timeout of each request decides
                    "MaxQueryCostEstimationTime": "0"},
     }
+    for name, keys in (settings or {}).items():
+        changes.setdefault(name, {}).update(keys)
     section = ""
     lines: list[str] = []
     missing = {name: dict(keys) for name, keys in changes.items()}
@@ -152,8 +156,11 @@ def virtuoso_ini(template: str, folder: Path, *, sql_port: int, http_port: int) 
 
 
 @contextlib.contextmanager
-def virtuoso_server(folder: Path) -> Iterator[str]:
-    """Run Virtuoso on free loopback ports with its database in ``folder``.
+def virtuoso_server(
+    folder: Path, *, settings: dict[str, dict[str, str]] | None = None
+) -> Iterator[str]:
+    """Run Virtuoso on free loopback ports with its database in ``folder``
+    (``settings``: ini keys by section, e.g. bigger buffers for a benchmark).
 
     Yields ``http://dba:<password>@127.0.0.1:<port>/`` once the new password is set.
     """
@@ -165,7 +172,7 @@ def virtuoso_server(folder: Path) -> Iterator[str]:
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
     ini.write_text(virtuoso_ini(template.read_text(), folder, sql_port=sql_port,
-                                http_port=http_port))
+                                http_port=http_port, settings=settings))
     log = folder / "virtuoso.out"
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -181,6 +181,11 @@ def test_several_graphs_are_replaced_in_one_call(open_backend: Opener) -> None:
     assert values(store, "SELECT ?o WHERE { ?s <http://example.org/says> ?o }") == [
         "hello", "salut",
     ]
+    # a reader opened afterwards sees both through the union (Virtuoso: its graph group)
+    reader = open_backend(read_only=True)
+    assert values(reader, "SELECT ?o WHERE { ?s <http://example.org/says> ?o }") == [
+        "hello", "salut",
+    ]
 
 
 def test_the_registry_reads_a_paragraph_cited_from_several_graphs_once(
@@ -202,3 +207,25 @@ def test_the_registry_reads_a_paragraph_cited_from_several_graphs_once(
     assert list(found) == ["http://example.org/p2a"]
     assert (found["http://example.org/p2a"].number, found["http://example.org/p2a"].symbol) == (
         "2.a", "AG/RES. 1 (I-O/71)")
+
+
+def test_the_union_holds_the_project_graphs_only(open_backend: Opener) -> None:
+    store = open_backend()
+    store.replace_graph(G1, DOC_A)
+    # a graph written by another tool (not through replace_graph) joins at touched()
+    store.update(f"INSERT DATA {{ GRAPH <{G2}> {{ <{EX}c> <{EX}says> 'hola'@es }} }}")
+    says = "SELECT ?o WHERE { ?s <http://example.org/says> ?o }"
+    assert values(store, says) == ["bonjour", "hola"]
+    # with a GRAPH pattern, the named graphs are the project's, never the server's own
+    # (Virtuoso's system graphs are of openlinksw.com)
+    named = values(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert {str(G1), str(G2)} <= set(named)
+    assert not [g for g in named if "openlinksw" in g]
+    # nothing of a server's system graphs in the default graph
+    classes = "SELECT DISTINCT ?c WHERE { ?x a ?c }"
+    assert values(store, classes) == []
+    if getattr(store, "server", None) is not None and store.server.kind == "virtuoso":
+        # Virtuoso's union is its graph group, not a list of graphs per request
+        assert store.union_group  # type: ignore[attr-defined]
+        reader = open_backend(read_only=True)
+        assert values(reader, says) == ["bonjour", "hola"]
