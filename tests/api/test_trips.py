@@ -188,7 +188,7 @@ def test_trip6_an_unknown_code_over_http_is_404_naming_the_closest(
 
 @pytest.mark.parametrize("url", [
     "/api/activities?q=customs", "/api/states?colour=red", "/graph.json?q=x",
-    "/activities?q=customs", "/mandates?state=JAM", "/actors?q=x", "/states?theme=x",
+    "/activities?q=customs", "/mandates?actor=CICTE", "/actors?q=x", "/states?theme=x",
     "/documents?q=x", "/resolutions?q=x", "/search?lang=fr&q=x",
 ])
 def test_trip6_an_unknown_query_parameter_is_400(client: TestClient, url: str) -> None:
