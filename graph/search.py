@@ -122,8 +122,13 @@ MANDATES = """
 SELECT ?x (SAMPLE(?title0) AS ?title) (SAMPLE(?t) AS ?text) (SAMPLE(LANG(?t)) AS ?language)
        ("" AS ?extra)
 WHERE {
-  ?x a mg:OperativeParagraph ; mg:text ?t .
-  OPTIONAL { ?x mg:paragraphNumber ?n ; mg:paragraphOf/skos:notation ?s
+  # each pattern read once (DISTINCT sub-selects): a paragraph cited by N reports is
+  # typed, numbered and attached in N graphs, and the union default graph would join
+  # the N copies of each
+  { SELECT DISTINCT ?x ?t WHERE { ?x a mg:OperativeParagraph ; mg:text ?t } }
+  OPTIONAL { { SELECT DISTINCT ?x ?n WHERE { ?x mg:paragraphNumber ?n } }
+             { SELECT DISTINCT ?x ?r WHERE { ?x mg:paragraphOf ?r } }
+             { SELECT DISTINCT ?r ?s WHERE { ?r skos:notation ?s } }
              BIND(CONCAT(?s, " ", ?n) AS ?title0) }
 } GROUP BY ?x
 """
@@ -132,11 +137,12 @@ ACTORS = """
 SELECT ?x (SAMPLE(?l) AS ?title) (GROUP_CONCAT(DISTINCT ?name; separator=" · ") AS ?text)
        ("" AS ?language) (SAMPLE(?code) AS ?extra)
 WHERE {
-  VALUES ?class { mg:Organization mg:State }
-  ?x a ?class .
-  OPTIONAL { ?x rdfs:label ?l }
-  OPTIONAL { ?x skos:notation ?code }
-  ?x rdfs:label|skos:prefLabel|skos:altLabel ?name .
+  # each pattern read once (DISTINCT sub-selects): a state named in N documents is typed
+  # and labelled in N graphs, and the union default graph would join N^4 copies
+  { SELECT DISTINCT ?x WHERE { VALUES ?class { mg:Organization mg:State } ?x a ?class } }
+  { SELECT DISTINCT ?x ?name WHERE { ?x rdfs:label|skos:prefLabel|skos:altLabel ?name } }
+  OPTIONAL { { SELECT DISTINCT ?x ?l WHERE { ?x rdfs:label ?l } } }
+  OPTIONAL { { SELECT DISTINCT ?x ?code WHERE { ?x skos:notation ?code } } }
 } GROUP BY ?x
 """
 
