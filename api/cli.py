@@ -201,7 +201,7 @@ def ingest(
 
             ingest_in_parallel(store, files, workers=workers or 0, scheduler=scheduler,
                                force=force, validate=validate and settings.validate_shapes,
-                               out=out, err=err)
+                               out=out, err=err, registry=registry)
             if rejected:
                 hide_candidates(store, rejected)
         for path in files if not parallel else []:

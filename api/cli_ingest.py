@@ -19,11 +19,13 @@ from rich.progress import (
 from mandategraph.api.settings import get_settings
 from mandategraph.graph.parallel_ingest import ingest_many
 from mandategraph.graph.store import Store
+from mandategraph.ontology.registry import Registry
 
 
 def ingest_in_parallel(
     store: Store, files: list[Path], *, workers: int, force: bool, validate: bool,
     out: Console, err: Console, scheduler: str | None = None,
+    registry: Registry | None = None,
 ) -> None:
     """``ingest`` of several files: a progress bar with documents per second, one line per
     stored document, failures reported (exit 3 if every document failed)."""
@@ -45,6 +47,7 @@ def ingest_in_parallel(
             store, files, workers=workers or None, scheduler=scheduler, force=force,
             validate=validate,
             max_document_bytes=get_settings().max_document_bytes, on_stored=stored,
+            registry=registry,
             progress=lambda done, _total, rate, name: bar.update(
                 task, completed=done, description=name, rate=f"{rate:.2f} docs/s"),
         )

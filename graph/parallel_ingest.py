@@ -45,6 +45,7 @@ from mandategraph.errors import MandategraphError
 from mandategraph.graph.ingest import IngestResult, known_paragraphs
 from mandategraph.graph.store import Store, quads_of
 from mandategraph.ontology.namespaces import REFERENCE_GRAPH, document_graph, document_iri
+from mandategraph.ontology.registry import Registry
 
 #: The predicate that records, in a document's own graph, the SHA-256 of its file.
 CONTENT_HASH = URIRef("urn:mandategraph:contentHash")
@@ -94,19 +95,20 @@ CHUNK = 16
 
 _WORKER: dict[str, Any] = {}
 
-#: What a worker needs: reference graph (N-Triples), known paragraphs, validate, max bytes.
-Setup = tuple[str, dict[str, set[str]], bool, "int | None"]
+#: What a worker needs: reference graph (N-Triples), known paragraphs, validate, max bytes,
+#: and the registry to resolve names with (the curation overlay's; None: the reference one).
+Setup = tuple[str, dict[str, set[str]], bool, "int | None", "Registry | None"]
 
 
 def _start_worker(*setup: Any) -> None:
     """Parse the reference graph once per worker process (pool initializer)."""
-    token = hash((setup[0], setup[2], setup[3]))
-    if _WORKER.get("token") == token:
-        return
-    reference = Graph()
-    reference.parse(data=setup[0], format="nt")
-    _WORKER.update(token=token, reference=reference, known=setup[1], validate=setup[2],
-                   max_bytes=setup[3])
+    # what changes from one run to the next on a long-lived (Dask) worker
+    _WORKER.update(known=setup[1], validate=setup[2], max_bytes=setup[3], registry=setup[4])
+    token = hash(setup[0])
+    if _WORKER.get("token") != token:
+        reference = Graph()
+        reference.parse(data=setup[0], format="nt")
+        _WORKER.update(token=token, reference=reference)
 
 
 def _shapes_error(graphs: list[Graph]) -> MandategraphError | None:
@@ -178,8 +180,8 @@ def extract_chunk(items: list[Item], setup: Setup | None = None) -> list[tuple[s
                     path.parent.mkdir()
                     path.write_bytes(data)
                 document = read_document(path, max_bytes=_WORKER["max_bytes"])
-                graphs.append((position, extract_document(document, known=_WORKER["known"]),
-                               document))
+                graphs.append((position, extract_document(
+                    document, known=_WORKER["known"], registry=_WORKER["registry"]), document))
                 results.append(("pending", None))
             except MandategraphError as exc:
                 results.append(("error", (type(exc).__name__, exc.message)))
@@ -238,6 +240,7 @@ def ingest_many(
     chunk: int = CHUNK,
     progress: Progress | None = None,
     on_stored: Callable[[IngestResult], None] | None = None,
+    registry: Registry | None = None,
 ) -> ParallelReport:
     """Ingest ``paths`` with extraction on ``workers`` processes or a Dask cluster.
 
@@ -254,6 +257,8 @@ def ingest_many(
         progress: called after each document with (done, total, documents per second,
             file name).
         on_stored: called with each stored document's result, as soon as it is written.
+        registry: the registry the workers resolve names with (the curation overlay's,
+            see :mod:`mandategraph.graph.curation`); the reference registry by default.
 
     Returns:
         What was stored, skipped and failed (a failure never stops the others).
@@ -280,7 +285,7 @@ def ingest_many(
     for triple in store.triples(REFERENCE_GRAPH):
         reference_nt.add(triple)
     setup: Setup = (reference_nt.serialize(format="nt"), known_paragraphs(store), validate,
-                    max_document_bytes)
+                    max_document_bytes, registry)
     store.mark_inferred_stale()
 
     def finished(batch: list[Path], results: list[tuple[str, Any]]) -> None:

@@ -141,3 +141,27 @@ def test_curation_mistakes_change_nothing(runner: CliRunner, curated: tuple) -> 
     assert not missing.exists()
     assert not overlay.exists()
     assert {"CTU", "RCWN"} <= codes(runner, args)
+
+
+def test_a_parallel_ingest_reads_the_overlay(runner: CliRunner, curated: tuple,
+                                             tmp_path: Path) -> None:
+    args, _corpus, _overlay = curated
+    code, _out, err = run(runner, *args, "candidates", "accept", "CTU", "--code", "CTU",
+                          "--kind", "partner", "--no-reason")
+    assert code == 0, err
+    # two new reports naming the CTU, ingested together (worker processes)
+    files = []
+    for number in (1, 2):
+        path = tmp_path / f"ctu-{number}.en.txt"
+        path.write_text(REPORT.replace("2014", str(2014 + number)), encoding="utf-8")
+        files.append(str(path))
+    code, _out, err = run(runner, *args, "ingest", *files, "--workers", "2", "--no-reason")
+    assert code == 0, err
+    in_new = ('SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?a ?role ?o } '
+              'FILTER(CONTAINS(STR(?g), "ctu-")) ?o skos:notation "CTU" ; a ?kind '
+              'FILTER(?kind = mg:Candidate) }')
+    code, out, err = run(runner, *args, "query", "--text", in_new, "--format", "csv")
+    assert code == 0, err
+    assert out.split()[-1] == "0"  # no provisional CTU made by the workers
+    assert "CTU" not in codes(runner, args)
+    assert frozenset(("CICTE", "CTU")) in pairs(runner, args)

@@ -144,7 +144,7 @@ def test_a_chunk_that_breaks_a_shape_fails_only_the_documents_at_fault(tmp_path:
     reference = Graph()
     for triple in store.triples(REFERENCE_GRAPH):
         reference.add(triple)
-    _start_worker(reference.serialize(format="nt"), {}, True, None)
+    _start_worker(reference.serialize(format="nt"), {}, True, None, None)
     good = [extract_document(read_document(source)) for source in SOURCES]
     broken = Graph().parse(ROOT / "tests" / "data" / "broken-activity.ttl")
     assert shape_failures(good) == {}
