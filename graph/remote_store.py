@@ -11,15 +11,10 @@ over SPARQL 1.1 Query, Update and the Graph Store Protocol.
 * **Virtuoso** (``virtuoso-t``): ``/sparql`` for queries, ``/sparql-auth`` for updates and
   ``/sparql-graph-crud-auth`` for the Graph Store Protocol, both with HTTP digest auth
   (user and password in the URL: ``http://dba:secret@host:8890/``). Its default graph holds
-  system graphs too, so the union is made of the project's graphs only: with credentials,
-  a Virtuoso *graph group* (:data:`UNION_GROUP`, ``DB.DBA.RDF_GRAPH_GROUP_CREATE``; each
-  graph written through mandategraph is added with ``RDF_GRAPH_GROUP_INS``) is the
-  ``default-graph-uri`` of every query, and only a query with a ``GRAPH`` pattern also
-  gets the list of the project's graphs as ``named-graph-uri`` (Virtuoso refuses a group
-  there); without credentials, or where the group cannot be made, both are the list.
-  A document is replaced by one Graph Store Protocol ``PUT``, which is not atomic (best
-  effort: a reader may see it half-written, and a failure during the upload may leave
-  it so; the next ingest of the document repairs it). ``timeout``
+  system graphs too, so queries get the project's graphs as ``default-graph-uri`` and
+  ``named-graph-uri``. A document is replaced by one Graph Store Protocol ``PUT``, which
+  is not atomic (best effort: a reader may see it half-written, and a failure during the
+  upload may leave it so; the next ingest of the document repairs it). ``timeout``
   bounds each query on the server; an answer cut by it (``X-SQL-State: S1TAT``) is a
   timeout, never a result.
 * **Any other server**: the URL is the query and update endpoint; the union and the
@@ -46,9 +41,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from mandategraph.errors import StoreError, UnknownFormatError
+from mandategraph.errors import UnknownFormatError
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
-from mandategraph.graph.sparql.text import keywords, names_dataset, with_values
+from mandategraph.graph.sparql.text import names_dataset, with_values
 from mandategraph.graph.sparql_client import DEFAULT_TIMEOUT, SparqlClient, connect, query_form
 from mandategraph.graph.store import MEMORY, GraphCount, Store, _to_ox, triples_of
 from mandategraph.ontology.namespaces import GRAPH, PREFIXES
@@ -59,8 +54,6 @@ _STALE = "urn:mandategraph:inferredStale"
 _GENERATION = "urn:mandategraph:generation"
 #: The project's graphs: what the union default graph is made of.
 PROJECT_PREFIX = str(GRAPH)
-#: The Virtuoso graph group whose members are the project's graphs (the union).
-UNION_GROUP = "urn:mandategraph:union"
 #: The update that marks ``graph/inferred`` stale.
 STALE_UPDATE = f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_STALE}> true }} }}"
 #: How long the list of the project's graphs is reused (servers whose union is explicit).
@@ -140,8 +133,6 @@ class RemoteStore(Store):
         self._stale_in_memory = False
         self.dataset = None  # type: ignore[assignment]
         self._graphs: tuple[float, list[str]] = (0.0, [])
-        #: whether the union default graph is the Virtuoso graph group
-        self.union_group = False
 
     @classmethod
     def open(cls, location: str | Path = MEMORY, *, read_only: bool = False) -> RemoteStore:
@@ -150,39 +141,7 @@ class RemoteStore(Store):
         Raises:
             StoreError: the server cannot be reached or does not answer SPARQL.
         """
-        store = cls(connect(str(location)), read_only=read_only)
-        if store.server.kind == "virtuoso" and store.client.has_credentials:
-            store.sync_union_group()
-        return store
-
-    def _group_call(self, procedure: str, *args: str | int) -> None:
-        """Call one of Virtuoso's graph group procedures (through the authenticated
-        endpoint, where ``sql:`` procedures may run)."""
-        quoted = ", ".join(
-            str(a) if isinstance(a, int)
-            else "'" + a.replace("\\", "\\\\").replace("'", "\\'") + "'" for a in args
-        )
-        self.client.call(f"SELECT (<sql:{procedure}>({quoted}) AS ?done) {{}}",
-                         timeout=self.timeout)
-
-    def sync_union_group(self) -> bool:
-        """Make the Virtuoso graph group of the union and add every project graph to it
-        (a graph already in it stays once). Whether the group is now in use: the user
-        may lack the right to create it, and then the union is the explicit list."""
-        try:
-            self._group_call("RDF_GRAPH_GROUP_CREATE", UNION_GROUP, 1)
-            for name in self.project_graphs(fresh=True):
-                self._group_call("RDF_GRAPH_GROUP_INS", UNION_GROUP, name)
-        except StoreError:
-            self.union_group = False
-        else:
-            self.union_group = True
-        return self.union_group
-
-    def _joined(self, name: str) -> None:
-        """Add a graph just written to the union group (when the union is the group)."""
-        if self.union_group:
-            self._group_call("RDF_GRAPH_GROUP_INS", UNION_GROUP, name)
+        return cls(connect(str(location)), read_only=read_only)
 
     def close(self) -> None:
         """Release the HTTP connections."""
@@ -202,15 +161,11 @@ class RemoteStore(Store):
             return []
         if self.server.union_param:
             return [("union-default-graph", "")]
-        if self.union_group and "GRAPH" not in keywords(text):
-            # without a GRAPH pattern the named graphs play no part
-            return [("default-graph-uri", UNION_GROUP)]
         graphs = self.project_graphs()
         if not graphs:
             # no project graph yet: an unknown graph makes an empty default graph
             graphs = [str(GRAPH["none"])]
-        default = [UNION_GROUP] if self.union_group else graphs
-        return [("default-graph-uri", g) for g in default] + [
+        return [("default-graph-uri", g) for g in graphs] + [
             ("named-graph-uri", g) for g in graphs
         ]
 
@@ -290,12 +245,9 @@ class RemoteStore(Store):
         )
 
     def touched(self) -> None:
-        """Record a write made outside :meth:`replace_graph` (new generation; on
-        Virtuoso, any new project graph joins the union group)."""
+        """Record a write made outside :meth:`replace_graph` (new generation)."""
         self.update_raw(self._bump())
         self._graphs = (0.0, [])
-        if self.union_group:
-            self.sync_union_group()
 
     # -- writing -------------------------------------------------------------------------
 
@@ -311,7 +263,6 @@ class RemoteStore(Store):
             # Virtuoso: one Graph Store Protocol PUT, not atomic (best effort). Its
             # transactions time out on a MOVE or DROP of some 100k triples, so a staging
             # graph moved over the old one cannot be made to scale.
-            self._joined(str(name))
             self._put_graph(str(name), body)
             self.update_raw(self._bump())
         else:
@@ -333,7 +284,6 @@ class RemoteStore(Store):
         bodies = [(name, triples_of(name, body)) for name, body in graphs]
         if self.server.graph_store is not None and not self.server.union_param:
             for name, body in bodies:
-                self._joined(str(name))
                 self._put_graph(str(name), body)
             self.update_raw(self._bump())
         else:

@@ -143,8 +143,6 @@ class SparqlClient:
         self.location = public_url(url)
         self.server = server
         self._client = client
-        #: a user and password were given (sent on the authenticated endpoints)
-        self.has_credentials = client.auth is not None
 
     def close(self) -> None:
         """Release the connections."""
@@ -268,15 +266,6 @@ class SparqlClient:
             headers={"Content-Type": "application/sparql-update"},
         )
         self.check(response, text, doing="run an update")
-
-    def call(self, text: str, *, timeout: float) -> None:
-        """POST a query to the update endpoint, for what only an authenticated user may
-        run there (Virtuoso's ``sql:`` procedures); its answer is not read."""
-        response = self.send(
-            "POST", self.server.update, timeout=timeout, content=urlencode([("query", text)]),
-            headers={"Accept": RESULTS_JSON, "Content-Type": "application/x-www-form-urlencoded"},
-        )
-        self.check(response, None, doing="run a procedure")
 
     def put_graph(self, name: str, body: bytes, *, method: str, timeout: float) -> None:
         """Graph Store Protocol: ``PUT`` (replace) or ``POST`` (add) N-Triples to a graph."""
