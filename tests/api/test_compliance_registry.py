@@ -7,13 +7,10 @@ import csv
 import html
 import io
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from mandategraph.api.app import create_app
-from mandategraph.api.settings import Settings
 from mandategraph.graph.store import Store
 from mandategraph.queries.catalog import get_query
 
@@ -22,12 +19,8 @@ FIVE_F = "AG/RES. 2485 (XXXIX-O/09) 5.f"
 
 
 @pytest.fixture(scope="module")
-def client(built_store: Store) -> Iterator[TestClient]:
-    store = Store.open("memory")
-    store.oxigraph.extend(built_store.oxigraph.quads_for_pattern(None, None, None, None))
-    app = create_app(Settings(store="memory", query_workers=1), store=store)
-    with TestClient(app) as test_client:
-        yield test_client
+def client(built_client: TestClient) -> TestClient:
+    return built_client
 
 
 def words(markup: str) -> str:

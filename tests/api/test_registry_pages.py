@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from mandategraph.api.app import create_app
-from mandategraph.api.settings import Settings
 from mandategraph.graph.store import Store
 
 BROWSER = {"accept": "text/html"}
 
 
 @pytest.fixture(scope="module")
-def client(built_store: Store) -> Iterator[TestClient]:
-    store = Store.open("memory")
-    store.oxigraph.extend(built_store.oxigraph.quads_for_pattern(None, None, None, None))
-    app = create_app(Settings(store="memory", query_workers=1), store=store)
-    with TestClient(app) as test_client:
-        yield test_client
+def client(built_client: TestClient) -> TestClient:
+    return built_client
 
 
 def words(html: str) -> str:
