@@ -424,6 +424,16 @@ def test_match_themes_ranks_by_evidence(registry: Registry) -> None:
     assert registry.match_themes("rien à voir") == []
 
 
+@pytest.mark.parametrize("text", [
+    "II.   SÛRETÉ MARITIME ET PORTUAIRE",  # French says sûreté for the security of ports
+    "l'évaluation de la sûreté des installations portuaires",
+    "un atelier sur la sûreté de l'aviation civile",
+    "evaluación de la protección de las instalaciones portuarias",
+])
+def test_port_and_aviation_security_in_french_and_spanish(registry: Registry, text: str) -> None:
+    assert registry.match_themes(text)[:1] == ["border-control"]
+
+
 @pytest.mark.parametrize(
     ("text", "key"),
     [
