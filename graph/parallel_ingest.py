@@ -373,7 +373,8 @@ def _run_on_dask(scheduler: str, todo: list[Path], chunk: int, hashes: dict[Path
 
 def _store_chunk(store: Store, batch: list[Path], results: list[tuple[str, Any]],
                  report: ParallelReport) -> list[IngestResult]:
-    """Write the extracted documents of one chunk in one transaction."""
+    """Write the extracted documents of one chunk (:meth:`Store.replace_graphs`: the new
+    ones in one transaction, each already stored in one of its own)."""
     writes: list[tuple[URIRef, bytes]] = []
     stored: list[IngestResult] = []
     for path, (status, value) in zip(batch, results, strict=True):

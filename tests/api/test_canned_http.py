@@ -202,9 +202,6 @@ def test_canned_query_runs_on_the_executor(client: TestClient) -> None:
 
 
 def test_canned_queries_on_the_built_corpus(request: pytest.FixtureRequest) -> None:
-    pytest.importorskip(
-        "mandategraph.graph.extraction.extract", reason="the extraction is not in the tree yet"
-    )
     built_path: tuple[Path, object] = request.getfixturevalue("built_path")
     from mandategraph.api.app import create_app
     from mandategraph.api.settings import Settings

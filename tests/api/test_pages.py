@@ -291,9 +291,6 @@ def test_home_links_the_partnership_graph_only_when_served(client: TestClient) -
 
 
 def test_pages_on_the_built_corpus(request: pytest.FixtureRequest) -> None:
-    pytest.importorskip(
-        "mandategraph.graph.extraction.extract", reason="the extraction is not in the tree yet"
-    )
     built_path: tuple[Path, object] = request.getfixturevalue("built_path")
     from mandategraph.api.app import create_app
     from mandategraph.api.settings import Settings

@@ -196,8 +196,8 @@ def test_cli_ingest_over_the_limit_is_exit_3_one_line_nothing_stored(
 
 
 def test_pdf_and_docx_are_measured_by_their_text_not_their_file(tmp_path: Path) -> None:
-    docx = pytest.importorskip("docx")
-    pytest.importorskip("pypdf")
+    import docx
+
     from tests.graph.test_readers_formats import _pdf
 
     lines = [REPORT.strip()] * 30  # about 2,400 characters of text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import pytest
 
 from mandategraph.errors import DocumentError
@@ -11,9 +12,6 @@ from mandategraph.graph.extraction.extract import extract
 from mandategraph.graph.extraction.readers import read_document
 from mandategraph.ontology.namespaces import MG, document_iri, paragraph_iri
 from mandategraph.ontology.registry import load_registry
-
-docx = pytest.importorskip("docx")
-pytest.importorskip("pypdf")
 
 SYMBOL = "AG/RES. 2485 (XXXIX-O/09)"
 FRENCH_REPORT = [
