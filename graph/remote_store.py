@@ -56,12 +56,8 @@ _GENERATION = "urn:mandategraph:generation"
 PROJECT_PREFIX = str(GRAPH)
 #: The update that marks ``graph/inferred`` stale.
 STALE_UPDATE = f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_STALE}> true }} }}"
-#: How long the list of the project's graphs is reused without a look (servers whose
-#: union is explicit); after that it is reused while the generation token is unchanged...
+#: How long the list of the project's graphs is reused (servers whose union is explicit).
 GRAPH_LIST_SECONDS = 1.0
-#: ... for at most this long (a graph written by another tool, which leaves the token as
-#: it was, joins the union within this time, or at once after :meth:`RemoteStore.touched`).
-GRAPH_LIST_MAX_SECONDS = 60.0
 #: How long a whole-graph transfer may take (seconds).
 TRANSFER_SECONDS = 600.0
 
@@ -136,8 +132,7 @@ class RemoteStore(Store):
         self._inner = None  # type: ignore[assignment]
         self._stale_in_memory = False
         self.dataset = None  # type: ignore[assignment]
-        # (when listed, when last checked, the generation then, the names)
-        self._graphs: tuple[float, float, str, list[str]] = (0.0, 0.0, "", [])
+        self._graphs: tuple[float, list[str]] = (0.0, [])
 
     @classmethod
     def open(cls, location: str | Path = MEMORY, *, read_only: bool = False) -> RemoteStore:
@@ -218,31 +213,18 @@ class RemoteStore(Store):
         return name.startswith(PROJECT_PREFIX)
 
     def project_graphs(self, *, fresh: bool = False) -> list[str]:
-        """The names of the project's graphs on the server, sorted (unless ``fresh``:
-        reused for :data:`GRAPH_LIST_SECONDS`, then while the generation token is the
-        same, up to :data:`GRAPH_LIST_MAX_SECONDS`).
-
-        Listing them reads every quad of the server (seconds at 10M triples), the token
-        one triple: a query pays the list only after a write.
-        """
-        listed, checked, generation, names = self._graphs
-        now = time.monotonic()
-        if not fresh and listed and now - listed < GRAPH_LIST_MAX_SECONDS:
-            if now - checked < GRAPH_LIST_SECONDS:
-                return names
-            current = self.generation()
-            if current == generation:
-                self._graphs = (listed, now, generation, names)
-                return names
-        generation = self.generation()
+        """The names of the project's graphs on the server, sorted (reused for
+        :data:`GRAPH_LIST_SECONDS` unless ``fresh``)."""
+        at, names = self._graphs
+        if not fresh and time.monotonic() - at < GRAPH_LIST_SECONDS:
+            return names
         rows = self.select_raw(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
             f"FILTER(STRSTARTS(STR(?g), \"{PROJECT_PREFIX}\")) }}",
             dataset=False,
         )
         names = sorted(row["g"].value for row in rows)  # type: ignore[union-attr, index]
-        now = time.monotonic()
-        self._graphs = (now, now, generation, names)
+        self._graphs = (time.monotonic(), names)
         return names
 
     def generation(self) -> str:
@@ -265,7 +247,7 @@ class RemoteStore(Store):
     def touched(self) -> None:
         """Record a write made outside :meth:`replace_graph` (new generation)."""
         self.update_raw(self._bump())
-        self._graphs = (0.0, 0.0, "", [])
+        self._graphs = (0.0, [])
 
     # -- writing -------------------------------------------------------------------------
 
@@ -290,7 +272,7 @@ class RemoteStore(Store):
                 f"INSERT DATA {{ GRAPH <{name}> {{\n{body.decode('utf-8')}}} }} ;\n"
                 + self._bump()
             )
-        self._graphs = (0.0, 0.0, "", [])
+        self._graphs = (0.0, [])
         return count
 
     def replace_graphs(self, graphs: Sequence[tuple[URIRef, bytes]]) -> None:
@@ -309,7 +291,7 @@ class RemoteStore(Store):
             inserts = "".join(f"GRAPH <{name}> {{\n{body.decode('utf-8')}}}\n"
                               for name, body in bodies)
             self.update_raw(f"{drops}INSERT DATA {{\n{inserts}}} ;\n" + self._bump())
-        self._graphs = (0.0, 0.0, "", [])
+        self._graphs = (0.0, [])
 
     def load_file(self, path: str | Path, *, graph: URIRef, fmt: str = "nt") -> None:
         """Add an RDF file to a named graph (Graph Store Protocol POST where there is one)."""

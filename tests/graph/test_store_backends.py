@@ -223,33 +223,3 @@ def test_the_union_holds_the_project_graphs_only(open_backend: Opener) -> None:
     assert not [g for g in named if "openlinksw" in g]
     # nothing of a server's system graphs in the default graph
     assert values(store, "SELECT DISTINCT ?c WHERE { ?x a ?c }") == []
-
-
-def test_a_server_s_graph_list_is_read_again_only_after_a_write(
-    open_backend: Opener, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import mandategraph.graph.remote_store as remote
-
-    writer = open_backend()
-    writer.replace_graph(G1, DOC_A)
-    reader = open_backend(read_only=True)
-    if not isinstance(reader, remote.RemoteStore) or reader.server.union_param:
-        pytest.skip("the union is the engine's own here: no list of graphs")
-    listings: list[str] = []
-    select = reader.select_raw
-
-    def counted(text: str, **options: object) -> object:
-        if "GRAPH ?g" in text:
-            listings.append(text)
-        return select(text, **options)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(reader, "select_raw", counted)
-    monkeypatch.setattr(remote, "GRAPH_LIST_SECONDS", 0.0)  # always look at the token
-    says = "SELECT ?o WHERE { ?s <http://example.org/says> ?o }"
-    assert values(reader, says) == ["bonjour"]
-    assert values(reader, says) == ["bonjour"]
-    assert len(listings) <= 1  # the token is unchanged: the list is reused
-    before = len(listings)
-    writer.replace_graph(G2, DOC_B)  # another process's write changes the token
-    assert values(reader, says) == ["bonjour", "hello"]
-    assert len(listings) == before + 1
