@@ -9,12 +9,13 @@ process pool, or a Dask cluster), writes in one place and in batches.
   reference graph it was given once (a chunk that breaks a shape is checked again
   document by document, so only the documents at fault fail), and sends back each
   document's graph as N-Quads bytes, its content hash inside;
-* the parent writes each chunk's documents in **one transaction**
-  (:meth:`~mandategraph.graph.store.Store.replace_graphs`): each document replaces its
-  own named graph and is stored whole or not at all;
+* the parent writes each chunk's new documents with the store's bulk loader
+  (:meth:`~mandategraph.graph.store.Store.replace_graphs`), then their content hashes in
+  one transaction; a document already stored is replaced in a transaction of its own;
 * **resumable**: each stored document graph carries the SHA-256 of its file
-  (:data:`CONTENT_HASH`); a file whose hash is already stored is skipped, so running the
-  same command again after a crash (even a SIGKILL) finishes the rest; ``force``
+  (:data:`CONTENT_HASH`), written last; a file whose hash is already stored is skipped,
+  so running the same command again after a crash (even a SIGKILL) finishes the rest,
+  and replaces (in a transaction) any graph the crash left without its hash; ``force``
   ingests them all again;
 * a document that fails is reported and the others go on;
 * ``progress`` is told after each document, with the documents per second so far.
@@ -28,6 +29,7 @@ shared file system, only ``mandategraph`` installed.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -108,11 +110,11 @@ def _start_worker(*setup: Any) -> None:
     if _WORKER.get("token") != token:
         reference = Graph()
         reference.parse(data=setup[0], format="nt")
-        _WORKER.update(token=token, reference=reference)
+        _WORKER.update(token=token, reference=reference, reference_nt=setup[0])
 
 
 def _shapes_error(graphs: list[Graph]) -> MandategraphError | None:
-    """The violation of the shapes by ``graphs`` together, if any."""
+    """The violation of the shapes by ``graphs`` together, if any (pySHACL's report)."""
     from mandategraph.ontology.validation import validate
 
     combined = Graph()
@@ -129,10 +131,24 @@ def _shapes_error(graphs: list[Graph]) -> MandategraphError | None:
     return None
 
 
-def shape_failures(graphs: list[Graph]) -> dict[int, MandategraphError]:
-    """The graphs (by index) that break a shape: all of them checked at once, and one by
-    one only when that finds a violation (in a worker set up by :func:`_start_worker`)."""
-    if not graphs or _shapes_error(graphs) is None:
+def shape_failures(graphs: list[Graph], texts: list[bytes] | None = None) -> dict[int,
+                                                                              MandategraphError]:
+    """The graphs (by index) that break a shape (in a worker set up by
+    :func:`_start_worker`).
+
+    All of them are checked at once, by rudof on their N-Triples ``texts`` when given
+    (:func:`~mandategraph.ontology.validation.conforms`), else by pySHACL; only when
+    that finds a violation is each graph checked alone by pySHACL, for its report.
+    """
+    from mandategraph.ontology.validation import conforms
+
+    if not graphs:
+        return {}
+    if texts is not None:
+        data = _WORKER["reference_nt"] + b"".join(texts).decode("utf-8")
+        if conforms(data):
+            return {}
+    elif _shapes_error(graphs) is None:
         return {}
     failed = {}
     for index, graph in enumerate(graphs):
@@ -142,9 +158,9 @@ def shape_failures(graphs: list[Graph]) -> dict[int, MandategraphError]:
     return failed
 
 
-def _as_nquads(data: Graph, graph_iri: URIRef, digest: str) -> bytes:
-    data.add((graph_iri, CONTENT_HASH, Literal(digest)))
-    return quads_of(graph_iri, data.serialize(format="nt", encoding="utf-8"))
+def _stamp(graph_iri: URIRef, digest: str) -> bytes:
+    """The N-Quad that records a document's content hash in its graph."""
+    return f"<{graph_iri}> <{CONTENT_HASH}> {Literal(digest).n3()} <{graph_iri}> .\n".encode()
 
 
 #: One task item: file name or path, its content hash, and its bytes (None: read the path).
@@ -154,6 +170,10 @@ Item = tuple[str, str, "bytes | None"]
 def extract_chunk(items: list[Item], setup: Setup | None = None) -> list[tuple[str, Any]]:
     """Read, extract and check a chunk of documents (in a worker).
 
+    The garbage collector is paused over the whole chunk and run once after it; after
+    the first chunk, what the worker keeps (the matchers, the registry) is frozen out
+    of later collections (``gc.freeze``). Both save about a fifth of a document's time.
+
     Args:
         items: (path, content hash, bytes or None) of each document; with bytes, the
             document is read from a copy of them under the same file name.
@@ -162,13 +182,25 @@ def extract_chunk(items: list[Item], setup: Setup | None = None) -> list[tuple[s
     Returns:
         For each item, ``("ok", record)`` or ``("error", (error class name, message))``.
     """
+    from mandategraph.graph.extraction.extract import collector_paused
+
+    if setup is not None:
+        _start_worker(*setup)
+    with collector_paused:
+        results = _extract_chunk(items)
+    gc.collect()
+    if not _WORKER.get("frozen"):
+        gc.freeze()
+        _WORKER["frozen"] = True
+    return results
+
+
+def _extract_chunk(items: list[Item]) -> list[tuple[str, Any]]:
     import tempfile
 
     from mandategraph.graph.extraction.readers import read_document
     from mandategraph.graph.ingest import extract_document
 
-    if setup is not None:
-        _start_worker(*setup)
     results: list[tuple[str, Any]] = []
     graphs: list[tuple[int, Graph, Any]] = []
     with tempfile.TemporaryDirectory(prefix="mandategraph-") as scratch:
@@ -188,22 +220,23 @@ def extract_chunk(items: list[Item], setup: Setup | None = None) -> list[tuple[s
             except Exception as exc:  # a bug must be reported for this document only
                 results.append(("error", ("ExtractionError",
                                           f"{name}: {type(exc).__name__}: {exc}")))
+    texts = [graph.serialize(format="nt", encoding="utf-8") for _p, graph, _d in graphs]
     failed: dict[int, MandategraphError] = {}
     if _WORKER["validate"]:
-        found = shape_failures([g for _p, g, _d in graphs])
+        found = shape_failures([g for _p, g, _d in graphs], texts)
         failed = {graphs[i][0]: error for i, error in found.items()}
-    for position, graph, document in graphs:
+    for (position, graph, document), text in zip(graphs, texts, strict=True):
         if position in failed:
             error = failed[position]
             results[position] = ("error", (type(error).__name__,
                                            f"{items[position][0]}: {error.message}"))
             continue
         graph_iri = document_graph(document.slug)
-        triples = len(graph)
         results[position] = ("ok", {
             "slug": document.slug, "language": document.language, "kind": document.kind,
             "warnings": list(getattr(document, "warnings", []) or []),
-            "nq": _as_nquads(graph, graph_iri, items[position][1]), "triples": triples,
+            "nq": quads_of(graph_iri, text), "stamp": _stamp(graph_iri, items[position][1]),
+            "triples": len(graph),
         })
     return results
 
@@ -373,22 +406,25 @@ def _run_on_dask(scheduler: str, todo: list[Path], chunk: int, hashes: dict[Path
 
 def _store_chunk(store: Store, batch: list[Path], results: list[tuple[str, Any]],
                  report: ParallelReport) -> list[IngestResult]:
-    """Write the extracted documents of one chunk (:meth:`Store.replace_graphs`: the new
-    ones in one transaction, each already stored in one of its own)."""
-    writes: list[tuple[URIRef, bytes]] = []
+    """Write the extracted documents of one chunk (:meth:`Store.replace_graphs`, the new
+    ones with the bulk loader, then their content hashes in one transaction: a document
+    is stored, and skipped by the next run, once its hash is)."""
+    writes: dict[URIRef, bytes] = {}
+    stamps: dict[URIRef, bytes] = {}
     stored: list[IngestResult] = []
     for path, (status, value) in zip(batch, results, strict=True):
         if status != "ok":
             report.failures.append((path, _error(*value)))
             continue
         graph_iri = document_graph(value["slug"])
-        writes.append((graph_iri, value["nq"]))
+        # two files of one name in a chunk: the later one replaces the earlier, as one by one
+        writes[graph_iri] = value["nq"]
+        stamps[graph_iri] = value["stamp"]
         stored.append(IngestResult(
             slug=value["slug"], path=path, document=str(document_iri(value["slug"])),
             graph=str(graph_iri), triples=value["triples"], language=value["language"],
             kind=value["kind"], warnings=value["warnings"],
         ))
-    # two files of one name in a chunk: the later one replaces the earlier, as one by one
-    store.replace_graphs(list(dict(writes).items()))
+    store.replace_graphs(list(writes.items()), stamps=stamps, bulk=True)
     report.stored.extend(stored)
     return stored

@@ -275,13 +275,21 @@ class RemoteStore(Store):
         self._graphs = (0.0, [])
         return count
 
-    def replace_graphs(self, graphs: Sequence[tuple[URIRef, bytes]]) -> None:
+    def replace_graphs(self, graphs: Sequence[tuple[URIRef, bytes]], *,
+                       stamps: Mapping[URIRef, bytes] | None = None,
+                       bulk: bool = False) -> None:
         """Replace several named graphs with N-Quads bodies: one update on the Oxigraph
-        server (one transaction), one Graph Store Protocol PUT each on Virtuoso."""
+        server (one transaction), one Graph Store Protocol PUT each on Virtuoso.
+
+        Each graph's stamp (see :meth:`Store.replace_graphs`) goes in with its graph;
+        ``bulk`` changes nothing here: a server's writes are already whole graphs.
+        """
         self._check_writable()
         if not graphs:
             return
-        bodies = [(name, triples_of(name, body)) for name, body in graphs]
+        stamps = stamps or {}
+        bodies = [(name, triples_of(name, body + stamps.get(name, b"")))
+                  for name, body in graphs]
         if self.server.graph_store is not None and not self.server.union_param:
             for name, body in bodies:
                 self._put_graph(str(name), body)

@@ -18,10 +18,17 @@ into (a copy of) the data, so ``sh:targetClass mg:Activity`` also targets an
   for the 1,000-triple ontology whatever the size of the data;
 * no RDFS/OWL-RL inference is run (``inference="none"``): the subclass walk is all
   the shapes need; the owlrl closure costs seconds.
+
+:func:`conforms` answers only "does it conform?" for N-Triples text, with the same
+shapes and class hierarchy, through rudof (``pyrudof``, a SHACL engine written in
+Rust): the bulk ingest asks it of each chunk of documents, where pySHACL spent most of
+a document's time, and calls :func:`validate` (document by document) only for a chunk
+that does not conform, so every violation a user reads is still pySHACL's.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -34,7 +41,7 @@ from mandategraph.errors import ValidationError
 from mandategraph.ontology.loader import ontology_graph, shapes_graph
 from mandategraph.ontology.namespaces import SH
 
-__all__ = ["ValidationReport", "Violation", "class_hierarchy", "validate"]
+__all__ = ["ValidationReport", "Violation", "class_hierarchy", "conforms", "validate"]
 
 
 @dataclass(frozen=True)
@@ -159,6 +166,48 @@ def class_hierarchy(ontology: Graph) -> Graph:
         if isinstance(sub, URIRef) and isinstance(sup, URIRef):
             hierarchy.add((sub, RDFS.subClassOf, sup))
     return hierarchy
+
+
+_RUDOF = threading.local()  # one engine per thread: its data is a per-call state
+
+
+def conforms(data: str) -> bool:
+    """Whether N-Triples ``data`` conforms to the default shapes (rudof; see the module).
+
+    Args:
+        data: the graph to check as N-Triples text, with the reference data (states,
+            organizations, themes) its ``sh:class`` checks need; the ontology's class
+            hierarchy is added here, as :func:`validate` adds it.
+
+    Returns:
+        True when no shape is broken (same answer as ``validate(...).conforms``).
+
+    Raises:
+        ValidationError: the text is not N-Triples.
+    """
+    import pyrudof
+
+    engine = getattr(_RUDOF, "engine", None)
+    if engine is None:
+        engine = pyrudof.Rudof(pyrudof.RudofConfig())
+        engine.read_shacl(shapes_graph().serialize(format="turtle"),
+                          reader_mode=pyrudof.ReaderMode.Strict)
+        _RUDOF.engine = engine
+    engine.reset_data()
+    try:
+        engine.read_data(_hierarchy_nt() + data, format=pyrudof.RDFFormat.NTriples,
+                         reader_mode=pyrudof.ReaderMode.Strict)
+    except pyrudof.RudofError as exc:
+        raise ValidationError(f"the data to check is not N-Triples: {exc}") from exc
+    try:
+        return bool(engine.validate_shacl().conforms)
+    finally:
+        engine.reset_data()
+
+
+@lru_cache(maxsize=1)
+def _hierarchy_nt() -> str:
+    return _default_hierarchy().serialize(format="nt")
 
 
 @lru_cache(maxsize=1)

@@ -128,7 +128,8 @@ class _CollectorPause:
         return paused
 
 
-_collector_paused = _CollectorPause()
+#: The pause every extraction takes (a bulk ingest holds it over a whole chunk).
+collector_paused = _CollectorPause()
 
 # ---------------------------------------------------------------------------------
 # Extraction
@@ -182,7 +183,7 @@ def _section_theme(registry: Registry, heading: str, body: str) -> str | None:
     return None
 
 
-@_collector_paused
+@collector_paused
 def extract(
     doc: Document,
     *,

@@ -12,7 +12,13 @@ from rdflib.namespace import OWL, RDF, RDFS
 from mandategraph.errors import ValidationError
 from mandategraph.ontology.loader import SHAPES_PATH, ontology_graph, shapes_graph
 from mandategraph.ontology.namespaces import MG, SH
-from mandategraph.ontology.validation import ValidationReport, Violation, class_hierarchy, validate
+from mandategraph.ontology.validation import (
+    ValidationReport,
+    Violation,
+    class_hierarchy,
+    conforms,
+    validate,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 MGSH = "https://w3id.org/mandategraph/shapes#"
@@ -240,3 +246,52 @@ def test_a_synthetic_report_validates(synthetic: Callable[[int], Graph]) -> None
     assert 5000 < len(data) < 6500
     assert validate(data).violations == []
     assert validate(data).violations == []  # twice: the cached shapes are left intact
+
+
+# -- the quick check (rudof) gives pySHACL's answer -------------------------------------
+
+
+def _one_change_each() -> list[tuple[str, str]]:
+    """The valid fixture with one thing wrong at a time, and what is wrong."""
+    changes = [
+        ("mg:theme th:border-control ;", "", "no theme"),
+        ("mg:theme th:border-control ;", "mg:theme st:JAM ;", "a theme of the wrong class"),
+        ("mg:year 2009 , 2010 ;", 'mg:year "2009" ;', "a year as text"),
+        ("mg:year 2009 , 2010 ;", "mg:year 1800 ;", "a year out of range"),
+        ("mg:participantCount 0 ;", "mg:participantCount -3 ;", "a negative count"),
+        ("mg:startOffset 10 ; mg:endOffset 60", "mg:startOffset 60 ; mg:endOffset 10",
+         "a span that ends before it starts"),
+        ('mg:paragraphNumber "5.b"', 'mg:paragraphNumber "5B"', "a malformed paragraph"),
+        ('skos:notation "JAM"', 'skos:notation "jam"', "a malformed state code"),
+        ("prov:wasDerivedFrom doc:span\\/10-60 ;", "", "no evidence"),
+        ('"2009-09"^^xsd:gYearMonth', '"September 2009"', "a start date as text"),
+        ("<https://w3id.org/mandategraph/id/status/completed>", '"completed"',
+         "a status as text"),
+    ]
+    made = [(VALID, "nothing")]
+    for old, new, what in changes:
+        assert old in VALID, what
+        made.append((VALID.replace(old, new, 1), what))
+    return made
+
+
+@pytest.mark.parametrize(("text", "what"), _one_change_each(),
+                         ids=[what for _text, what in _one_change_each()])
+def test_the_quick_check_agrees_with_pyshacl(text: str, what: str) -> None:
+    data = _parse(text)
+    expected = validate(data).conforms
+    assert expected is (what == "nothing")
+    assert conforms(data.serialize(format="nt")) is expected
+
+
+def test_the_quick_check_agrees_on_every_rule_of_the_broken_file() -> None:
+    data = Graph().parse(DATA / "broken-activity.ttl")
+    assert conforms(data.serialize(format="nt")) is False
+    valid = _parse(VALID).serialize(format="nt")
+    assert conforms(valid) is True
+    assert conforms(valid) is True  # the engine is reused with its data cleared
+
+
+def test_the_quick_check_refuses_what_is_not_n_triples() -> None:
+    with pytest.raises(ValidationError, match="not N-Triples"):
+        conforms("<urn:a> <urn:b> unquoted words .\n")
