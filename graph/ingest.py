@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from mandategraph.errors import ExtractionError, MandategraphError
-from mandategraph.graph.extraction.extract import extract
+from mandategraph.graph.extraction.extract import extract, extract_ntriples
 from mandategraph.graph.extraction.readers import Document, read_document
 from mandategraph.graph.store import Store
 from mandategraph.ontology.namespaces import REFERENCE_GRAPH, document_graph, document_iri
@@ -89,6 +89,25 @@ def extract_document(
     """
     try:
         return extract(document, known_paragraphs=known, registry=registry)
+    except MandategraphError:
+        raise
+    except Exception as exc:  # a bug in a rule must not look like success
+        raise ExtractionError(f"{document.path}: extraction failed: {exc}") from exc
+
+
+def extract_document_ntriples(
+    document: Document,
+    *,
+    known: dict[str, set[str]] | None = None,
+    registry: Registry | None = None,
+) -> tuple[bytes, int]:
+    """:func:`extract_document` as N-Triples bytes and their count (no rdflib graph).
+
+    Raises:
+        mandategraph.errors.ExtractionError: extraction failed on readable text.
+    """
+    try:
+        return extract_ntriples(document, known_paragraphs=known, registry=registry)
     except MandategraphError:
         raise
     except Exception as exc:  # a bug in a rule must not look like success

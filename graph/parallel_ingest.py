@@ -113,14 +113,13 @@ def _start_worker(*setup: Any) -> None:
         _WORKER.update(token=token, reference=reference, reference_nt=setup[0])
 
 
-def _shapes_error(graphs: list[Graph]) -> MandategraphError | None:
-    """The violation of the shapes by ``graphs`` together, if any (pySHACL's report)."""
+def _shapes_error(graph: Graph) -> MandategraphError | None:
+    """The violation of the shapes by one document graph, if any (pySHACL's report)."""
     from mandategraph.ontology.validation import validate
 
     combined = Graph()
-    for graph in graphs:
-        for triple in graph:
-            combined.add(triple)
+    for triple in graph:
+        combined.add(triple)
     for triple in _WORKER["reference"]:
         combined.add(triple)
     try:
@@ -131,28 +130,21 @@ def _shapes_error(graphs: list[Graph]) -> MandategraphError | None:
     return None
 
 
-def shape_failures(graphs: list[Graph], texts: list[bytes] | None = None) -> dict[int,
-                                                                              MandategraphError]:
-    """The graphs (by index) that break a shape (in a worker set up by
-    :func:`_start_worker`).
+def shape_failures(texts: list[bytes]) -> dict[int, MandategraphError]:
+    """The document graphs (N-Triples ``texts``, by index) that break a shape, in a worker
+    set up by :func:`_start_worker`.
 
-    All of them are checked at once, by rudof on their N-Triples ``texts`` when given
-    (:func:`~mandategraph.ontology.validation.conforms`), else by pySHACL; only when
-    that finds a violation is each graph checked alone by pySHACL, for its report.
+    All of them are checked at once by rudof
+    (:func:`~mandategraph.ontology.validation.conforms`); only when that finds a
+    violation is each one parsed and checked alone by pySHACL, for its report.
     """
     from mandategraph.ontology.validation import conforms
 
-    if not graphs:
-        return {}
-    if texts is not None:
-        data = _WORKER["reference_nt"] + b"".join(texts).decode("utf-8")
-        if conforms(data):
-            return {}
-    elif _shapes_error(graphs) is None:
+    if not texts or conforms(_WORKER["reference_nt"] + b"".join(texts).decode("utf-8")):
         return {}
     failed = {}
-    for index, graph in enumerate(graphs):
-        error = _shapes_error([graph])
+    for index, text in enumerate(texts):
+        error = _shapes_error(Graph().parse(data=text, format="nt"))
         if error is not None:
             failed[index] = error
     return failed
@@ -199,10 +191,10 @@ def _extract_chunk(items: list[Item]) -> list[tuple[str, Any]]:
     import tempfile
 
     from mandategraph.graph.extraction.readers import read_document
-    from mandategraph.graph.ingest import extract_document
+    from mandategraph.graph.ingest import extract_document_ntriples
 
     results: list[tuple[str, Any]] = []
-    graphs: list[tuple[int, Graph, Any]] = []
+    extracted: list[tuple[int, bytes, int, Any]] = []  # position, N-Triples, count, document
     with tempfile.TemporaryDirectory(prefix="mandategraph-") as scratch:
         for position, (name, _digest, data) in enumerate(items):
             path = Path(name)
@@ -212,20 +204,20 @@ def _extract_chunk(items: list[Item]) -> list[tuple[str, Any]]:
                     path.parent.mkdir()
                     path.write_bytes(data)
                 document = read_document(path, max_bytes=_WORKER["max_bytes"])
-                graphs.append((position, extract_document(
-                    document, known=_WORKER["known"], registry=_WORKER["registry"]), document))
+                text, count = extract_document_ntriples(
+                    document, known=_WORKER["known"], registry=_WORKER["registry"])
+                extracted.append((position, text, count, document))
                 results.append(("pending", None))
             except MandategraphError as exc:
                 results.append(("error", (type(exc).__name__, exc.message)))
             except Exception as exc:  # a bug must be reported for this document only
                 results.append(("error", ("ExtractionError",
                                           f"{name}: {type(exc).__name__}: {exc}")))
-    texts = [graph.serialize(format="nt", encoding="utf-8") for _p, graph, _d in graphs]
     failed: dict[int, MandategraphError] = {}
     if _WORKER["validate"]:
-        found = shape_failures([g for _p, g, _d in graphs], texts)
-        failed = {graphs[i][0]: error for i, error in found.items()}
-    for (position, graph, document), text in zip(graphs, texts, strict=True):
+        found = shape_failures([text for _p, text, _n, _d in extracted])
+        failed = {extracted[i][0]: error for i, error in found.items()}
+    for position, text, count, document in extracted:
         if position in failed:
             error = failed[position]
             results[position] = ("error", (type(error).__name__,
@@ -236,7 +228,7 @@ def _extract_chunk(items: list[Item]) -> list[tuple[str, Any]]:
             "slug": document.slug, "language": document.language, "kind": document.kind,
             "warnings": list(getattr(document, "warnings", []) or []),
             "nq": quads_of(graph_iri, text), "stamp": _stamp(graph_iri, items[position][1]),
-            "triples": len(graph),
+            "triples": count,
         })
     return results
 

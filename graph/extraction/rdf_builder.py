@@ -12,6 +12,7 @@ from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
+from rdflib.plugins.serializers.nt import _nt_row  # rdflib's line writer; tested below 8
 from rdflib.term import Node
 
 from mandategraph.graph.extraction.layout import LayoutView
@@ -91,6 +92,14 @@ class GraphBuilder:
     def derived(self, s: URIRef, span: Span) -> None:
         """``s prov:wasDerivedFrom`` the span (an extracted node's evidence)."""
         self._triples[(s, _DERIVED_FROM, self.span(*span))] = None
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def ntriples(self) -> bytes:
+        """Everything collected as N-Triples (each distinct triple once), the lines
+        ``Graph.serialize(format="nt")`` writes, without building the graph."""
+        return "".join(map(_nt_row, self._triples)).encode("utf-8")
 
     def build(self) -> Graph:
         """The rdflib graph of everything collected (each distinct triple once)."""

@@ -9,7 +9,7 @@ from rdflib import Graph
 from rdflib.namespace import PROV, RDF
 
 from mandategraph.graph.extraction.evaluate import EvaluationReport, evaluate
-from mandategraph.graph.extraction.extract import extract
+from mandategraph.graph.extraction.extract import extract, extract_ntriples
 from mandategraph.graph.extraction.readers import Document, read_document
 from mandategraph.ontology.namespaces import MG, state_iri, status_iri
 from mandategraph.ontology.registry import load_registry
@@ -108,3 +108,21 @@ def test_deterministic(doc: Document, graph: Graph) -> None:
     # its speed is measured by benchmarks/bench_extract.py, not asserted here
     again = extract(doc, registry=load_registry())
     assert set(again) == set(graph)
+
+
+@pytest.mark.parametrize("name", [
+    "corpus/oas-sms-caribbean-sids-activities-2010.fr.txt",
+    "tests/data/ag-res-2866-xliv-o-14.txt",
+    "tests/data/es-informe-dsp-centroamerica-2013.txt",
+    "tests/data/en-report-cicad-eastern-caribbean-2012.txt",
+])
+def test_the_n_triples_of_the_bulk_ingest_are_the_graph(name: str) -> None:
+    # what the bulk ingest's workers send, without an rdflib graph: the same triples,
+    # written as rdflib writes N-Triples (escapes, datatypes, language tags)
+    document = read_document(ROOT / name)
+    graph = extract(document, registry=load_registry())
+    text, count = extract_ntriples(document, registry=load_registry())
+    lines = text.decode("utf-8").splitlines()
+    assert count == len(graph) == len(lines) == len(set(lines))
+    assert set(lines) == set(graph.serialize(format="nt").splitlines()) - {""}
+    assert set(Graph().parse(data=text, format="nt")) == set(graph)
