@@ -389,6 +389,21 @@ def stats(
     print_table(["what", "count"], rows)
 
 
+@app.command("register-graphs")
+@handle_errors
+def register_graphs() -> None:
+    """After a bulk load into a SPARQL server: record its graphs for the union (one scan)."""
+    from mandategraph.graph.remote_store import RemoteStore
+
+    with open_store(write=True) as store:
+        if not isinstance(store, RemoteStore) or store.server.union_param:
+            out.print("this store's union is every named graph: nothing to record",
+                      highlight=False)
+            return
+        names = store.register_graphs()
+    out.print(f"{len(names)} graphs recorded for the union", highlight=False)
+
+
 app.add_typer(curation.app, name="candidates")
 app.command("evaluate")(handle_errors(evaluation.evaluate))
 
