@@ -430,8 +430,9 @@ def endpoint_pairs(engine: str, location: str, catalog: dict[str, Any], *, repea
             def straight(t: str = sent) -> bytes:
                 if isinstance(store, RemoteStore):
                     # one POST to the server's endpoint, the dataset our store sends
-                    return store.client.query(t, accept="application/sparql-results+json",
-                                              params=store._dataset(t), timeout=budget)
+                    written, params = store._dataset(t)
+                    return store.client.query(written, accept="application/sparql-results+json",
+                                              params=params, timeout=budget)
                 return store.query(t).serialize(format=_json_format())  # type: ignore[no-any-return]
 
             try:

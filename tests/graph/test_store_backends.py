@@ -297,3 +297,20 @@ def test_graphs_loaded_by_another_tool_join_the_union_when_registered(
     g3 = GRAPH["test/g3"]
     writer.update_raw(f"INSERT DATA {{ GRAPH <{g3}> {{ <{EX}c> <{EX}says> 'hola' }} }}")
     assert values(reader, says) == ["bonjour", "hello", "hola"]
+
+
+def test_thousands_of_graphs_are_recorded_in_chunks_the_server_takes(
+    open_backend: Opener,
+) -> None:
+    # Virtuoso takes about 5,000 triples in one INSERT DATA: the records go in chunks
+    import mandategraph.graph.remote_store as remote
+
+    writer = explicit_union(open_backend())
+    writer.replace_graph(G1, DOC_A)
+    writer.register_graphs()
+    names = [str(GRAPH[f"test/many/{i:05d}"]) for i in range(2 * remote.RECORD_CHUNK + 500)]
+    writer.update_raw(writer._record_update(names))
+    reader = explicit_union(open_backend(read_only=True))
+    assert reader.project_graphs() == sorted([str(G1), *names])
+    says = "SELECT ?o WHERE { ?s <http://example.org/says> ?o }"
+    assert values(reader, says) == ["bonjour"]  # a recorded graph with nothing in it
