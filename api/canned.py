@@ -5,6 +5,11 @@ defaults) and its results as a table. The same URL answers plain JSON rows
 (``{"columns", "rows", "truncated"}``), CSV, and the SPARQL results formats (``srj``,
 ``srx``, ``tsv``), chosen by ``?format=`` or by ``Accept``.
 
+The HTML page shows one page of rows (``?page=N``, ``MANDATEGRAPH_PAGE_SIZE`` rows, with
+links to the pages before and after); JSON and the SPARQL results formats give the whole
+result (up to the row cap), or one page when ``?page=`` is given. A page is asked of the
+engine (:class:`mandategraph.queries.catalog.Page`), not cut from the whole result.
+
 Parameters come from the query string (``?state=JAM``) and are bound by the catalogue
 (:meth:`mandategraph.queries.catalog.CannedQuery.sparql`: an engine-side ``VALUES`` block of RDF
 terms), never pasted into the query. Queries run on the app's executor when there is
@@ -33,7 +38,14 @@ from mandategraph.api.result_cells import cells
 from mandategraph.errors import BadParameterError, MandategraphError, UnknownFormatError
 from mandategraph.graph.sparql.formats import RESULT_EXTENSIONS, RESULT_FORMATS
 from mandategraph.graph.sparql.results import Table, serialize, to_table
-from mandategraph.queries.catalog import PARAM_PATTERNS, CannedQuery, Param, get_query, load_catalog
+from mandategraph.queries.catalog import (
+    PARAM_PATTERNS,
+    CannedQuery,
+    Page,
+    Param,
+    get_query,
+    load_catalog,
+)
 from mandategraph.visualizations.charts import table_chart
 
 #: The SPARQL results formats by file extension (``srj``, ``srx``, ``csv``, ``tsv``):
@@ -230,9 +242,12 @@ def run_canned(request: Request, name: str) -> Response:
     """
     query = get_query(name)
     fmt = choose_format(request, list(FORMATS))
-    values = {k: v for k, v in request.query_params.items() if k != "format"}
+    values = {k: v for k, v in request.query_params.items() if k not in ("format", "page")}
     try:
-        text = query.sparql(values)
+        page = page_asked(request, html=fmt == "html")
+        # one row past the page tells whether there is a next one (not in the SPARQL
+        # results formats, which have no place for links)
+        text = query.sparql(values, page=page, next_row=fmt not in SPARQL_FORMATS)
         # a code the graph does not know would give no rows: refused, naming the closest
         check_codes(request.app.state.store, values)
     except BadParameterError as exc:
@@ -248,12 +263,23 @@ def run_canned(request: Request, name: str) -> Response:
             headers[TRUNCATED_HEADER] = "true"
         return Response(body, media_type=media, headers=headers)
     table = run_table(request, text)
+    more = False
+    if page is not None:
+        # the engine was asked for one row past the page: the sign of a next page
+        more = len(table.rows) > page.size
+        table = Table(columns=table.columns, rows=table.rows[:page.size],
+                      datatypes=table.datatypes[:page.size])
     headers = {"Vary": "Accept"}
     if table.truncated:
         headers[TRUNCATED_HEADER] = "true"
+    links = page_links(query, values, page, more=more, fmt=fmt)
     if fmt == "json":
-        return JSONResponse(table_json(table), headers=headers)
+        body = table_json(table)
+        if page is not None:
+            body.update({"page": page.number, "page_size": page.size, **links})
+        return JSONResponse(body, headers=headers)
     context = _page(query, values, table=table)
+    context.update({"page": page, **links})
     context["cells"] = cells(table, request.app.state.store)
     if context["cells"]:
         numeric = [cell.num for cell in context["cells"][0]]
@@ -262,6 +288,37 @@ def run_canned(request: Request, name: str) -> Response:
     response = render(request, "query.html", context)
     response.headers.update(headers)
     return response
+
+
+def page_asked(request: Request, *, html: bool) -> Page | None:
+    """The page ``?page=N`` asks for (an HTML page: the first by default; else none,
+    the whole result).
+
+    Raises:
+        BadParameterError: ``page`` is not a whole number from 1.
+    """
+    given = request.query_params.get("page")
+    if given is None or given == "":
+        return Page(1, request.app.state.settings.page_size) if html else None
+    if not given.isdigit() or int(given) < 1:
+        raise BadParameterError(f"page must be a whole number from 1, got {given!r}")
+    return Page(int(given), request.app.state.settings.page_size)
+
+
+def page_links(query: CannedQuery, values: dict[str, str], page: Page | None, *,
+               more: bool, fmt: str) -> dict[str, str | None]:
+    """The URLs of the pages before and after ``page`` (``None`` where there is none)."""
+    if page is None:
+        return {}
+    given = {k: v for k, v in values.items() if v != ""}
+    if fmt != "html":
+        given["format"] = fmt
+
+    def url(number: int) -> str:
+        return f"/queries/{query.name}?{urlencode({**given, 'page': number})}"
+
+    return {"previous": url(page.number - 1) if page.number > 1 else None,
+            "next": url(page.number + 1) if more else None}
 
 
 def _page(

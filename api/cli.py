@@ -255,9 +255,16 @@ def query(
     fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = (
         QueryFormat.table
     ),
+    page: Annotated[
+        int | None,
+        typer.Option(help="Only this page of a canned query's rows (from 1); default: all."),
+    ] = None,
+    page_size: Annotated[
+        int | None, typer.Option(help="Rows per page (default: MANDATEGRAPH_PAGE_SIZE).")
+    ] = None,
 ) -> None:
     """Run a canned query, a .rq file or SPARQL text; print a table or SPARQL results."""
-    from mandategraph.queries.catalog import QUERIES_DIR, get_query, load_query
+    from mandategraph.queries.catalog import QUERIES_DIR, Page, get_query, load_query
 
     if (name is None) == (text is None):
         raise BadParameterError("give a query name or file, or --text, not both")
@@ -271,6 +278,8 @@ def query(
         sparql = text
         if values:
             raise BadParameterError("--param goes with a canned query, not with --text")
+        if page is not None:
+            raise BadParameterError("--page goes with a canned query, not with --text")
     else:
         assert name is not None
         if name.endswith(".rq") or Path(name).is_file():
@@ -281,7 +290,9 @@ def query(
             canned = load_query(path, header_required=path.resolve().parent == QUERIES_DIR)
         else:
             canned = get_query(name)
-        sparql = canned.sparql(values)
+        size = page_size or get_settings().page_size
+        sparql = canned.sparql(values, page=None if page is None else Page(page, size),
+                               next_row=False)
         if values:
             with open_store(write=False) as store:
                 check_codes(store, values)
@@ -387,6 +398,21 @@ def stats(
     rows = [[k, str(v)] for k, v in figures.items() if k != "graphs"]
     rows += [[f"graph <{g}>", str(n)] for g, n in figures["graphs"].items()]
     print_table(["what", "count"], rows)
+
+
+@app.command("register-graphs")
+@handle_errors
+def register_graphs() -> None:
+    """After a bulk load into a SPARQL server: record its graphs for the union (one scan)."""
+    from mandategraph.graph.remote_store import RemoteStore
+
+    with open_store(write=True) as store:
+        if not isinstance(store, RemoteStore) or store.server.union_param:
+            out.print("this store's union is every named graph: nothing to record",
+                      highlight=False)
+            return
+        names = store.register_graphs()
+    out.print(f"{len(names)} graphs recorded for the union", highlight=False)
 
 
 app.add_typer(curation.app, name="candidates")

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
         default=10000,
         description="Most result rows a query returns over HTTP; more are cut and flagged.",
     )
+    page_size: int = Field(
+        default=100, ge=1,
+        description="Rows per page of a canned query's HTML page (?page=N); downloads "
+        "and JSON without ?page= give the whole result.",
+    )
     query_workers: int = Field(
         default=2,
         description="Worker processes that run SPARQL queries for the HTTP server.",

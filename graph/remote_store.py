@@ -21,8 +21,11 @@ over SPARQL 1.1 Query, Update and the Graph Store Protocol.
   replacement work as for Virtuoso, a document in one update.
 
 Bookkeeping lives in a graph of its own, :data:`META_GRAPH`: whether ``graph/inferred``
-is stale, and a *generation* token that every write through mandategraph changes (the
-result cache of :mod:`mandategraph.graph.sparql.remote_executor` keys on it).
+is stale, a *generation* token that every write through mandategraph changes (the
+result cache of :mod:`mandategraph.graph.sparql.remote_executor` keys on it), and, for
+servers whose union is an explicit list, the *records* of the project's graphs: each
+write records the graphs it wrote in the same update as its new token, so the union is
+read from a few triples instead of a scan of every quad (see :meth:`RemoteStore.project_graphs`).
 
 Results come back as pyoxigraph objects (SELECT/ASK parsed from SPARQL JSON, graphs from
 N-Triples), so everything downstream (pages, canned queries, serializers) is the same as
@@ -41,9 +44,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from mandategraph.errors import UnknownFormatError
+from mandategraph.errors import StoreError, UnknownFormatError
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
-from mandategraph.graph.sparql.text import names_dataset, with_values
+from mandategraph.graph.sparql.text import names_dataset, with_dataset, with_values
 from mandategraph.graph.sparql_client import DEFAULT_TIMEOUT, SparqlClient, connect, query_form
 from mandategraph.graph.store import MEMORY, GraphCount, Store, _to_ox, triples_of
 from mandategraph.ontology.namespaces import GRAPH, PREFIXES
@@ -56,7 +59,16 @@ _GENERATION = "urn:mandategraph:generation"
 PROJECT_PREFIX = str(GRAPH)
 #: The update that marks ``graph/inferred`` stale.
 STALE_UPDATE = f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_STALE}> true }} }}"
-#: How long the list of the project's graphs is reused (servers whose union is explicit).
+#: ``<META> <_RECORD> <g>``: ``g`` is one of the project's graphs, recorded by the write
+#: through mandategraph that made it.
+_RECORD = "urn:mandategraph:graph"
+#: ``<META> <_RECORDED> true``: the records cover every project graph on the server (set
+#: by :meth:`RemoteStore.register_graphs`, after a scan); without it the union is scanned.
+_RECORDED = "urn:mandategraph:graphsRecorded"
+#: How many graph names one ``INSERT DATA`` records (Virtuoso takes about 5,000 triples).
+RECORD_CHUNK = 1000
+#: How long a scanned list of the project's graphs is reused by a store that cannot record
+#: it (read-only, and nothing recorded on the server yet).
 GRAPH_LIST_SECONDS = 1.0
 #: How long a whole-graph transfer may take (seconds).
 TRANSFER_SECONDS = 600.0
@@ -132,7 +144,11 @@ class RemoteStore(Store):
         self._inner = None  # type: ignore[assignment]
         self._stale_in_memory = False
         self.dataset = None  # type: ignore[assignment]
-        self._graphs: tuple[float, list[str]] = (0.0, [])
+        # the recorded list, and the generation token read before it
+        self._recorded: tuple[str, list[str]] | None = None
+        # a scanned list, when, and the token read before it (no records on the server,
+        # a store that cannot write them)
+        self._scanned: tuple[float, str, list[str]] = (0.0, "", [])
 
     @classmethod
     def open(cls, location: str | Path = MEMORY, *, read_only: bool = False) -> RemoteStore:
@@ -154,25 +170,38 @@ class RemoteStore(Store):
 
     # -- requests ------------------------------------------------------------------------
 
-    def _dataset(self, text: str) -> list[tuple[str, str]]:
-        """The request parameters that make the union of the project's graphs the
-        default graph (none when the query has its own ``FROM``)."""
+    def _dataset(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """The query and the request parameters that make the union of the project's
+        graphs its default graph (as they are when the query has its own ``FROM``).
+
+        Where the union is an explicit list (Virtuoso), it goes into the query as
+        ``FROM``/``FROM NAMED`` clauses: as ``default-graph-uri``/``named-graph-uri``
+        parameters, Virtuoso echoes each graph in a response header of its own (15 KB of
+        headers for 100 graphs, past what the HTTP client reads at about 650) and takes
+        0.33 s more for 1,000 graphs (``FROM``: 0.01-0.08 s). Parameters only for a
+        query with no place for the clauses (a ``DESCRIBE`` without ``WHERE``).
+        """
         if names_dataset(text):
-            return []
+            return text, []
         if self.server.union_param:
-            return [("union-default-graph", "")]
+            return text, [("union-default-graph", "")]
         graphs = self.project_graphs()
         if not graphs:
             # no project graph yet: an unknown graph makes an empty default graph
             graphs = [str(GRAPH["none"])]
-        return [("default-graph-uri", g) for g in graphs] + [
+        written = with_dataset(text, default=graphs, named=graphs)
+        if written is not None:
+            return written, []
+        return text, [("default-graph-uri", g) for g in graphs] + [
             ("named-graph-uri", g) for g in graphs
         ]
 
-    def _params(self, text: str, dataset: bool | list[tuple[str, str]]) -> list[tuple[str, str]]:
+    def _params(
+        self, text: str, dataset: bool | list[tuple[str, str]]
+    ) -> tuple[str, list[tuple[str, str]]]:
         if isinstance(dataset, list):
-            return dataset
-        return self._dataset(text) if dataset else []
+            return text, dataset
+        return self._dataset(text) if dataset else (text, [])
 
     def select_raw(
         self,
@@ -183,7 +212,8 @@ class RemoteStore(Store):
     ) -> ox.QuerySolutions | ox.QueryBoolean:
         """Run a SELECT or ASK on the server (``dataset``: the union of the project's
         graphs, none, or explicit protocol parameters); pyoxigraph results."""
-        return self.client.select(text, params=self._params(text, dataset),
+        text, params = self._params(text, dataset)
+        return self.client.select(text, params=params,
                                   timeout=self.timeout if timeout is None else timeout)
 
     def construct_raw(
@@ -194,7 +224,8 @@ class RemoteStore(Store):
         timeout: float | None = None,
     ) -> ox.QueryTriples:
         """Run a CONSTRUCT or DESCRIBE on the server; pyoxigraph's ``QueryTriples``."""
-        return self.client.construct(text, params=self._params(text, dataset),
+        text, params = self._params(text, dataset)
+        return self.client.construct(text, params=params,
                                      timeout=self.timeout if timeout is None else timeout)
 
     def update_raw(self, text: str, *, timeout: float | None = None) -> None:
@@ -212,20 +243,107 @@ class RemoteStore(Store):
         """Whether a graph is one of the project's (not bookkeeping, nor a server's own)."""
         return name.startswith(PROJECT_PREFIX)
 
-    def project_graphs(self, *, fresh: bool = False) -> list[str]:
-        """The names of the project's graphs on the server, sorted (reused for
-        :data:`GRAPH_LIST_SECONDS` unless ``fresh``)."""
-        at, names = self._graphs
-        if not fresh and time.monotonic() - at < GRAPH_LIST_SECONDS:
-            return names
+    def _scan_graphs(self) -> list[str]:
+        """The project's graphs found by a scan of every quad (seconds at 10M triples)."""
         rows = self.select_raw(
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
             f"FILTER(STRSTARTS(STR(?g), \"{PROJECT_PREFIX}\")) }}",
             dataset=False,
         )
-        names = sorted(row["g"].value for row in rows)  # type: ignore[union-attr, index]
-        self._graphs = (time.monotonic(), names)
+        return sorted(row["g"].value for row in rows)  # type: ignore[union-attr, index]
+
+    def _bookkeeping(self) -> tuple[str, bool]:
+        """The generation token and whether the graphs are recorded: one small query."""
+        rows = self.select_raw(
+            f"SELECT ?p ?v WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> ?p ?v "
+            f"FILTER(?p IN (<{_GENERATION}>, <{_RECORDED}>)) }} }}",
+            dataset=False,
+        )
+        tokens: list[str] = []
+        recorded = False
+        for row in rows:  # type: ignore[union-attr]
+            if row["p"].value == _GENERATION:  # type: ignore[index]
+                tokens.append(row["v"].value)  # type: ignore[index]
+            else:
+                recorded = True
+        return (min(tokens) if tokens else ""), recorded
+
+    def project_graphs(self, *, fresh: bool = False) -> list[str]:
+        """The names of the project's graphs on the server, sorted.
+
+        Read from their records in :data:`META_GRAPH` (see :meth:`register_graphs`): the
+        generation token first, then the records only when the token changed since they
+        were last read (every record is written with a new token, so a list read after its
+        token is never older than it). Without records, a scan of every quad, which a store
+        that can write records at once (one that cannot reuses it while the token is the
+        same, for :data:`GRAPH_LIST_SECONDS` at most: other tools change no token).
+        ``fresh``: always the scan (graphs written by other tools, which leave no record,
+        are found too).
+        """
+        if fresh:
+            return self._scan_graphs()
+        token, recorded = self._bookkeeping()
+        if recorded:
+            if self._recorded is not None and self._recorded[0] == token:
+                return self._recorded[1]
+            rows = self.select_raw(
+                f"SELECT ?g WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_RECORD}> ?g }} }}",
+                dataset=False,
+            )
+            names = sorted({row["g"].value for row in rows  # type: ignore[union-attr, index]
+                            if self.is_project_graph(row["g"].value)})  # type: ignore[index]
+            self._recorded = (token, names)
+            return names
+        listed, was, names = self._scanned
+        if listed and was == token and time.monotonic() - listed < GRAPH_LIST_SECONDS:
+            return names
+        names = self._scan_graphs()
+        if not self.read_only:
+            try:
+                self.update_raw(self._record_update(names, complete=True))
+                return names
+            except StoreError:
+                pass  # a user without the right to write: scan again later
+        self._scanned = (time.monotonic(), token, names)
         return names
+
+    def register_graphs(self) -> list[str]:
+        """Record every project graph on the server (a scan of every quad) in
+        :data:`META_GRAPH`, with a new generation: the graphs written by other tools (a
+        bulk loader) join the union. Records are only added (a graph dropped since stays
+        listed, and adds nothing to the union), so a write recording its graph at the same
+        time is never lost.
+
+        Returns:
+            The project's graphs found.
+        """
+        names = self._scan_graphs()
+        self.update_raw(self._record_update(names, complete=True))
+        self._recorded = None
+        return names
+
+    @staticmethod
+    def _record_update(names: Sequence[str], *, complete: bool = False) -> str:
+        """A new generation token with records of ``names`` (``complete``: and the mark
+        that the records cover the server), as one SPARQL update."""
+        token = uuid.uuid4().hex
+        chunks = [names[i:i + RECORD_CHUNK] for i in range(0, len(names), RECORD_CHUNK)]
+        operations = [
+            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_GENERATION}> ?v }} }}"
+        ]
+        # the token and the mark go with the last records: the mark never precedes them
+        for chunk in chunks[:-1]:
+            objects = ", ".join(f"<{n}>" for n in chunk)
+            operations.append(
+                f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_RECORD}> {objects} }} }}"
+            )
+        last = [f"<{META_GRAPH}> <{_GENERATION}> \"{token}\" ."]
+        if chunks:
+            last.append(f"<{META_GRAPH}> <{_RECORD}> {', '.join(f'<{n}>' for n in chunks[-1])} .")
+        if complete:
+            last.append(f"<{META_GRAPH}> <{_RECORDED}> true .")
+        operations.append(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {' '.join(last)} }} }}")
+        return " ;\n".join(operations)
 
     def generation(self) -> str:
         """The token every write through mandategraph changes ("" before the first)."""
@@ -236,18 +354,17 @@ class RemoteStore(Store):
         values = sorted(row["v"].value for row in rows)  # type: ignore[union-attr, index]
         return values[0] if values else ""
 
-    def _bump(self) -> str:
-        token = uuid.uuid4().hex
-        return (
-            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_GENERATION}> ?v }} }} ;\n"
-            f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_GENERATION}> "
-            f"\"{token}\" }} }}"
-        )
+    def _bump(self, graphs: Sequence[str] = ()) -> str:
+        """The update of a new generation token, recording the graphs just written."""
+        return self._record_update([str(g) for g in graphs])
 
-    def touched(self) -> None:
-        """Record a write made outside :meth:`replace_graph` (new generation)."""
-        self.update_raw(self._bump())
-        self._graphs = (0.0, [])
+    def touched(self, graphs: Sequence[str] | None = None) -> None:
+        """Record a write made outside :meth:`replace_graph` (new generation): of
+        ``graphs``, or, when not known (a SPARQL update), of every graph (a scan)."""
+        if graphs is None:
+            self.register_graphs()
+        else:
+            self.update_raw(self._bump(graphs))
 
     # -- writing -------------------------------------------------------------------------
 
@@ -264,15 +381,14 @@ class RemoteStore(Store):
             # transactions time out on a MOVE or DROP of some 100k triples, so a staging
             # graph moved over the old one cannot be made to scale.
             self._put_graph(str(name), body)
-            self.update_raw(self._bump())
+            self.update_raw(self._bump([str(name)]))
         else:
             # one update: one transaction on the Oxigraph server
             self.update_raw(
                 f"DROP SILENT GRAPH <{name}> ;\n"
                 f"INSERT DATA {{ GRAPH <{name}> {{\n{body.decode('utf-8')}}} }} ;\n"
-                + self._bump()
+                + self._bump([str(name)])
             )
-        self._graphs = (0.0, [])
         return count
 
     def replace_graphs(self, graphs: Sequence[tuple[URIRef, bytes]], *,
@@ -293,13 +409,13 @@ class RemoteStore(Store):
         if self.server.graph_store is not None and not self.server.union_param:
             for name, body in bodies:
                 self._put_graph(str(name), body)
-            self.update_raw(self._bump())
+            self.update_raw(self._bump([str(name)]))
         else:
             drops = "".join(f"DROP SILENT GRAPH <{name}> ;\n" for name, _body in bodies)
             inserts = "".join(f"GRAPH <{name}> {{\n{body.decode('utf-8')}}}\n"
                               for name, body in bodies)
-            self.update_raw(f"{drops}INSERT DATA {{\n{inserts}}} ;\n" + self._bump())
-        self._graphs = (0.0, [])
+            self.update_raw(f"{drops}INSERT DATA {{\n{inserts}}} ;\n"
+                            + self._bump([str(name) for name, _body in bodies]))
 
     def load_file(self, path: str | Path, *, graph: URIRef, fmt: str = "nt") -> None:
         """Add an RDF file to a named graph (Graph Store Protocol POST where there is one)."""
@@ -311,10 +427,9 @@ class RemoteStore(Store):
                                 format=ox.RdfFormat.N_TRIPLES) or b""
         if self.server.graph_store is not None:
             self._put_graph(str(graph), data, method="POST")
-            self.touched()
         else:
             self.update_raw(f"INSERT DATA {{ GRAPH <{graph}> {{\n{data.decode()}}} }}")
-            self.touched()
+        self.touched([str(graph)])
 
     def mark_inferred_stale(self) -> None:
         """Record on the server that ``graph/inferred`` no longer covers what is stored."""

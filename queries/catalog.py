@@ -18,6 +18,15 @@ only bind projected variables, which would not fit parameters used in filters. A
 grlc, parameter ``name`` is the query variable ``?_name``, so inputs never clash with
 output columns. A parameter left without a value is ``UNDEF``: queries test it with
 ``BOUND(?_name)``.
+
+A page of a query's results (:class:`Page`) is a ``LIMIT``/``OFFSET`` of whole numbers:
+at the end of the query, or, where the file has a line ``# PAGE`` (a comment, so the
+file reads as the whole query), in its place: a query that selects its page of rows
+first in a subquery there, and computes its costly columns for that page only (the
+``activities`` list), is answered in time at any size. Such a subquery filters on the
+parameters, so the ``VALUES`` block goes where the file has a line ``# PARAMETERS``
+(at the start of the subquery's group) rather than in the top-level group, which a
+subquery does not see.
 """
 
 from __future__ import annotations
@@ -61,6 +70,28 @@ _WHAT = {
 }
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: Where a query's page goes, when not at its end: a line of its own.
+PAGE_MARK = re.compile(r"^[ \t]*# PAGE[ \t]*$", re.MULTILINE)
+#: Where a query's parameters go, when not in its top-level group: a line of its own.
+PARAMETERS_MARK = re.compile(r"^[ \t]*# PARAMETERS[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Page:
+    """Page ``number`` (from 1) of ``size`` rows."""
+
+    number: int = 1
+    size: int = 100
+
+    def __post_init__(self) -> None:
+        if self.number < 1 or self.size < 1:
+            raise BadParameterError(
+                f"a page is a whole number from 1 (got page {self.number} of {self.size} rows)")
+
+    @property
+    def offset(self) -> int:
+        """How many rows come before the page."""
+        return (self.number - 1) * self.size
 
 
 @dataclass(frozen=True)
@@ -129,16 +160,40 @@ class CannedQuery:
                 bound[param.name] = param.bind(str(value))
         return bound
 
-    def sparql(self, values: Mapping[str, str] | None = None) -> str:
-        """The query text with its parameters bound (unset ones ``UNDEF``).
+    @property
+    def pages_inside(self) -> bool:
+        """Whether the query selects its page in a subquery (a ``# PAGE`` line)."""
+        return PAGE_MARK.search(self.text) is not None
+
+    def sparql(
+        self,
+        values: Mapping[str, str] | None = None,
+        *,
+        page: Page | None = None,
+        next_row: bool = True,
+    ) -> str:
+        """The query text with its parameters bound (unset ones ``UNDEF``), and, with
+        ``page``, cut to that page, plus one row unless not ``next_row`` (the sign of a
+        next page).
 
         Raises:
             BadParameterError: an unknown parameter or a value of the wrong type.
         """
         bound = self.bindings(values)
+        text = self.text
+        if page is not None:
+            cut = f"LIMIT {page.size + (1 if next_row else 0)} OFFSET {page.offset}"
+            if self.pages_inside:
+                text = PAGE_MARK.sub(lambda _m: cut, text, count=1)
+            else:
+                text = f"{text.rstrip()}\n{cut}\n"
         if not self.params:
-            return self.text
-        return with_values(self.text, {f"_{p.name}": bound.get(p.name) for p in self.params})
+            return text
+        bindings = {f"_{p.name}": bound.get(p.name) for p in self.params}
+        if PARAMETERS_MARK.search(text):
+            block = with_values("WHERE {}", bindings)[len("WHERE {"):-1].strip()
+            return PARAMETERS_MARK.sub(lambda _m: block, text, count=1)
+        return with_values(text, bindings)
 
 
 def parse_header(text: str, *, name: str, required: bool = True) -> dict[str, object]:

@@ -14,7 +14,7 @@ its line and column. Imports nothing of the project but its errors (the store us
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rdflib.term import Identifier
@@ -135,9 +135,41 @@ def add_using(text: str, *, using: list[str], using_named: list[str]) -> str:
     return text
 
 
-_LIMIT_NUMBER = re.compile(r"LIMIT\s+(\d+)", re.IGNORECASE)
-
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def with_dataset(text: str, *, default: Sequence[str], named: Sequence[str]) -> str | None:
+    """Give a query the dataset ``FROM <g>`` (``default``) / ``FROM NAMED <g>``
+    (``named``), written before the top-level query's ``WHERE`` clause.
+
+    Returns:
+        The query, or ``None`` when it has no place for them (a ``DESCRIBE`` without a
+        ``WHERE`` clause, or no query form at all).
+    """
+    found = tokens(text)
+    form = next((t for t in found if t.depth == 0 and t.keyword in _FORMS), None)
+    if form is None:
+        return None
+    position = None
+    for token in found:
+        if token.start <= form.start or token.depth != 0:
+            continue
+        # the WHERE keyword, or the group where it is left out (not a CONSTRUCT's
+        # template, which comes first)
+        if token.keyword == "WHERE" or (token.text == "{" and form.keyword != "CONSTRUCT"):
+            position = token.start
+            break
+    if position is None:
+        return None
+    # on the line of the WHERE, so that the server's syntax errors name the query's lines
+    clause = "".join(f"FROM <{g}> " for g in default) + "".join(
+        f"FROM NAMED <{g}> " for g in named)
+    return f"{text[:position]}{clause}{text[position:]}"
+
+
+
+
+_LIMIT_NUMBER = re.compile(r"LIMIT\s+(\d+)", re.IGNORECASE)
 
 
 def limit_select(text: str, max_rows: int) -> tuple[str, bool] | None:

@@ -239,3 +239,49 @@ def test_json_rows_give_numbers_and_booleans_typed(client: TestClient) -> None:
                     assert isinstance(value, bool | int | float), (name, column, value)
                     assert not isinstance(value, str)
     assert typed, "some canned query answers a count"
+
+
+def test_a_page_shows_its_rows_with_links_and_downloads_the_whole(client: TestClient) -> None:
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    whole = rows(client, "/queries/activities")
+    assert len(whole) == 2
+    old, settings.page_size = settings.page_size, 1
+    try:
+        first = client.get("/queries/activities", headers=BROWSER).text
+        assert "Rows 1–1 (page 1)" in first
+        assert 'href="/queries/activities?page=2" rel="next"' in first
+        assert 'rel="prev"' not in first
+        assert "/queries/activities?format=csv" in first  # the whole result
+        second = client.get("/queries/activities?page=2", headers=BROWSER).text
+        assert "Rows 2–2 (page 2)" in second
+        assert 'href="/queries/activities?page=1" rel="prev"' in second
+        assert 'rel="next"' not in second  # the last page
+        assert "No rows (page 3)" in client.get("/queries/activities?page=3",
+                                                headers=BROWSER).text
+        # a page is the engine's page of the whole result, in order
+        for number in (1, 2):
+            body = client.get(f"/queries/activities?page={number}",
+                              headers={"accept": "application/json"}).json()
+            assert body["rows"] == whole[number - 1:number]
+            assert body["page"] == number and body["page_size"] == 1
+        assert body["previous"] == "/queries/activities?format=json&page=1"
+        # with a parameter, the page is of the filtered rows, and the links keep it
+        state = whole[0]["states"].split("|")[0]
+        filtered = rows(client, f"/queries/activities?state={state}")
+        body = client.get(f"/queries/activities?state={state}&page=1",
+                          headers={"accept": "application/json"}).json()
+        assert body["rows"] == filtered[:1]
+        if len(filtered) > 1:
+            assert body["next"] == f"/queries/activities?state={state}&format=json&page=2"
+        csv_page = client.get("/queries/activities?page=1&format=csv").text
+        assert len(list(csv.reader(io.StringIO(csv_page)))) == 1 + 1
+    finally:
+        settings.page_size = old
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "two"])
+def test_a_page_that_is_not_a_whole_number_from_1_is_400(client: TestClient, page: str) -> None:
+    response = client.get(f"/queries/mandates?page={page}",
+                          headers={"accept": "application/json"})
+    assert response.status_code == 400
+    assert "page must be a whole number from 1" in response.json()["detail"]

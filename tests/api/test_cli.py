@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -114,6 +116,19 @@ def test_canned_query_with_a_parameter_as_csv(runner: CliRunner, store_args: lis
     assert lines[0].startswith("activity,label,type,theme")
     assert len(lines) > 3
     assert all("JAM" in line for line in lines[1:])
+
+
+def test_a_page_of_a_canned_query(runner: CliRunner, store_args: list[str]) -> None:
+    code, out, _err = run(runner, *store_args, "query", "activities", "--format", "csv")
+    assert code == 0
+    whole = list(csv.reader(io.StringIO(out)))
+    code, out, _err = run(runner, *store_args, "query", "activities", "--format", "csv",
+                          "--page", "2", "--page-size", "3")
+    assert code == 0
+    assert list(csv.reader(io.StringIO(out))) == [whole[0], *whole[4:7]]
+    code, _out, err = run(runner, *store_args, "query", "activities", "--page", "0")
+    assert code == 2, err
+    assert "page" in err
 
 
 def test_stats_as_json(runner: CliRunner, store_args: list[str]) -> None:

@@ -76,3 +76,32 @@ def test_build_query_and_stats_on_a_server(
     table = list(csv.reader(io.StringIO(out)))
     assert table[0][0] == "activity"
     assert len(table) > 1
+
+
+@pytest.mark.server
+def test_register_graphs_brings_a_bulk_loaded_graph_into_the_union(
+    request: pytest.FixtureRequest, runner: CliRunner, tmp_path: Path
+) -> None:
+    from mandategraph.graph.remote_store import RemoteStore
+    from mandategraph.ontology.namespaces import GRAPH
+    from tests.remote_fixtures import backend_location
+
+    url = backend_location(request, "virtuoso", tmp_path)
+    code, _out, err = run(runner, "--store", url, "build", "--no-reason")
+    assert code == 0, err
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/loaded> ?o }"
+
+    def loaded() -> int:
+        code, out, err = run(runner, "--store", url, "query", "--format", "json", "--text",
+                             count)
+        assert code == 0, err
+        return int(json.loads(out)["results"]["bindings"][0]["n"]["value"])
+
+    with RemoteStore.open(url) as store:  # another tool's load: no record of the graph
+        store.update_raw(f"INSERT DATA {{ GRAPH <{GRAPH['document/dump']}> {{ "
+                         "<http://example.org/x> <http://example.org/loaded> 1 } }")
+    assert loaded() == 0
+    code, out, err = run(runner, "--store", url, "register-graphs")
+    assert code == 0, err
+    assert "graphs recorded for the union" in out
+    assert loaded() == 1

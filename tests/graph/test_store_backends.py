@@ -14,6 +14,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
 from mandategraph.errors import QuerySyntaxError
+from mandategraph.graph.remote_store import META_GRAPH, RemoteStore
 from mandategraph.graph.store import Store
 from mandategraph.ontology.namespaces import GRAPH
 
@@ -223,3 +224,93 @@ def test_the_union_holds_the_project_graphs_only(open_backend: Opener) -> None:
     assert not [g for g in named if "openlinksw" in g]
     # nothing of a server's system graphs in the default graph
     assert values(store, "SELECT DISTINCT ?c WHERE { ?x a ?c }") == []
+
+
+def explicit_union(store: Store) -> RemoteStore:
+    """The store, when its server's union is a list of graphs (Virtuoso); else a skip."""
+    if not isinstance(store, RemoteStore) or store.server.union_param:
+        pytest.skip("the union is the engine's own here: no list of graphs")
+    return store
+
+
+def counting_scans(store: RemoteStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The scans of every quad (``GRAPH ?g``) the store makes from now on."""
+    scans: list[str] = []
+    select = store.select_raw
+
+    def counted(text: str, **options: object) -> object:
+        if "GRAPH ?g" in text:
+            scans.append(text)
+        return select(text, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "select_raw", counted)
+    return scans
+
+
+def test_a_graph_another_store_writes_is_in_the_union_at_once(open_backend: Opener) -> None:
+    # the list of graphs was reused for a second without a look at the server: a graph
+    # written meanwhile by another process was missing from the union
+    writer = open_backend()
+    writer.replace_graph(G1, DOC_A)
+    reader = explicit_union(open_backend(read_only=True))
+    says = "SELECT ?o WHERE { ?s <http://example.org/says> ?o }"
+    assert values(reader, says) == ["bonjour"]
+    writer.replace_graph(G2, DOC_B)
+    assert values(reader, says) == ["bonjour", "hello"]
+    writer.replace_graphs([(GRAPH["test/g3"], b'<http://example.org/c> '
+                            b'<http://example.org/says> "hola"@es <' + str(GRAPH["test/g3"])
+                            .encode() + b'> .\n')])
+    assert values(reader, says) == ["bonjour", "hello", "hola"]
+
+
+def test_the_union_is_read_from_the_records_of_the_writes_not_a_scan(
+    open_backend: Opener, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    writer = explicit_union(open_backend())
+    writer.replace_graph(G1, DOC_A)
+    assert writer.register_graphs() == [str(G1)]  # what `mandategraph register-graphs` does
+    reader = explicit_union(open_backend(read_only=True))
+    scans = counting_scans(reader, monkeypatch)
+    says = "SELECT ?o WHERE { ?s <http://example.org/says> ?o }"
+    assert values(reader, says) == ["bonjour"]
+    writer.replace_graph(G2, DOC_B)  # recorded with its new token, in one update
+    assert values(reader, says) == ["bonjour", "hello"]
+    assert values(reader, says) == ["bonjour", "hello"]
+    assert scans == []
+
+
+def test_graphs_loaded_by_another_tool_join_the_union_when_registered(
+    open_backend: Opener,
+) -> None:
+    writer = explicit_union(open_backend())
+    writer.replace_graph(G1, DOC_A)
+    writer.register_graphs()
+    # a bulk loader writes a graph and leaves no record: not in the union yet
+    writer.update_raw(f"INSERT DATA {{ GRAPH <{G2}> {{ <{EX}b> <{EX}says> 'hello'@en }} }}")
+    reader = explicit_union(open_backend(read_only=True))
+    says = "SELECT ?o WHERE { ?s <http://example.org/says> ?o }"
+    assert values(reader, says) == ["bonjour"]
+    assert writer.register_graphs() == [str(G1), str(G2)]
+    assert values(reader, says) == ["bonjour", "hello"]
+    # without any record (a server loaded by other tools only), the union is a scan
+    writer.update_raw(f"DROP SILENT GRAPH <{META_GRAPH}>")
+    g3 = GRAPH["test/g3"]
+    writer.update_raw(f"INSERT DATA {{ GRAPH <{g3}> {{ <{EX}c> <{EX}says> 'hola' }} }}")
+    assert values(reader, says) == ["bonjour", "hello", "hola"]
+
+
+def test_thousands_of_graphs_are_recorded_in_chunks_the_server_takes(
+    open_backend: Opener,
+) -> None:
+    # Virtuoso takes about 5,000 triples in one INSERT DATA: the records go in chunks
+    import mandategraph.graph.remote_store as remote
+
+    writer = explicit_union(open_backend())
+    writer.replace_graph(G1, DOC_A)
+    writer.register_graphs()
+    names = [str(GRAPH[f"test/many/{i:05d}"]) for i in range(2 * remote.RECORD_CHUNK + 500)]
+    writer.update_raw(writer._record_update(names))
+    reader = explicit_union(open_backend(read_only=True))
+    assert reader.project_graphs() == sorted([str(G1), *names])
+    says = "SELECT ?o WHERE { ?s <http://example.org/says> ?o }"
+    assert values(reader, says) == ["bonjour"]  # a recorded graph with nothing in it

@@ -96,3 +96,18 @@ def test_the_stats_agree(server_store: Store, built_store: Store) -> None:
 def test_no_bookkeeping_or_server_graph_is_a_project_graph(server_store: Store) -> None:
     names = [g.graph for g in server_store.graphs()]
     assert names and all(n.startswith("https://w3id.org/mandategraph/graph/") for n in names)
+
+
+@pytest.mark.parametrize("name", ["activities", "mandates", "theme-summary", "partnerships"])
+def test_a_page_on_a_server_is_its_slice_of_the_whole_result(
+    name: str, server_store: Store
+) -> None:
+    from mandategraph.queries.catalog import Page
+
+    query = load_catalog()[name]
+    whole = to_table(server_store.query(query.sparql({}))).rows
+    assert len(whole) > 4
+    for number in (1, 2):
+        page = Page(number, 3)
+        rows = to_table(server_store.query(query.sparql({}, page=page))).rows
+        assert rows == whole[page.offset:page.offset + 4]

@@ -8,6 +8,7 @@ import pytest
 from rdflib import Literal
 
 from mandategraph.errors import BadParameterError, QueryNotFoundError, QuerySyntaxError
+from mandategraph.graph.store import Store
 from mandategraph.queries.catalog import get_query, load_catalog, load_query
 
 REQUIRED = {
@@ -75,3 +76,39 @@ def test_a_query_that_does_not_parse_is_refused_with_its_position(tmp_path: Path
     with pytest.raises(QuerySyntaxError) as caught:
         load_query(path)
     assert caught.value.line is not None
+
+
+@pytest.mark.parametrize("name", sorted(load_catalog()))
+def test_a_page_is_its_slice_of_the_whole_result(name: str, built_store: Store) -> None:
+    from mandategraph.graph.sparql.results import to_table
+    from mandategraph.queries.catalog import Page
+
+    query = get_query(name)
+    whole = to_table(built_store.query(query.sparql({}))).rows
+    for number in (1, 2, 3):
+        page = Page(number, 2)
+        rows = to_table(built_store.query(query.sparql({}, page=page))).rows
+        # one row past the page: the sign of a next one
+        assert rows == whole[page.offset:page.offset + 3]
+        exact = to_table(built_store.query(query.sparql({}, page=page, next_row=False))).rows
+        assert exact == whole[page.offset:page.offset + 2]
+
+
+def test_activities_selects_its_page_before_its_columns() -> None:
+    from mandategraph.queries.catalog import Page
+
+    query = get_query("activities")
+    assert query.pages_inside
+    text = query.sparql({"theme": "border-control"}, page=Page(3, 10))
+    inner = text.index("SELECT ?activity ?document WHERE {")
+    # the page and the parameters are in the subquery that selects the activities
+    assert inner < text.index("VALUES (?_theme") < text.index("LIMIT 11 OFFSET 20")
+    assert text.index("LIMIT 11 OFFSET 20") < text.index("OPTIONAL { ?activity rdfs:label")
+    assert "# PAGE" not in text and "# PARAMETERS" not in text
+
+
+def test_a_page_number_below_1_is_refused() -> None:
+    from mandategraph.queries.catalog import Page
+
+    with pytest.raises(BadParameterError):
+        Page(0, 10)
