@@ -189,6 +189,29 @@ def test_several_graphs_are_replaced_in_one_call(open_backend: Opener) -> None:
     ]
 
 
+@pytest.mark.parametrize("bulk", [False, True])
+def test_stamps_go_in_with_their_graphs(open_backend: Opener, bulk: bool) -> None:
+    # the bulk ingest's content hashes: written with each replaced graph, after the new
+    # ones (embedded, bulk loader), and in the union on every backend
+    from mandategraph.graph.store import quads_of
+
+    store = open_backend()
+    store.replace_graph(G1, DOC_A)  # G1 is replaced, G2 is new
+    stamps = {name: f"<{name}> <urn:x:hash> \"{tag}\" <{name}> .\n".encode()
+              for name, tag in ((G1, "h1"), (G2, "h2"))}
+    store.replace_graphs(
+        [(G1, quads_of(G1, DOC_A.serialize(format="nt", encoding="utf-8"))),
+         (G2, quads_of(G2, DOC_B.serialize(format="nt", encoding="utf-8")))],
+        stamps=stamps, bulk=bulk)
+    assert {g.graph: g.triples for g in store.graphs()} == {str(G1): 3, str(G2): 2}
+    assert values(store, "SELECT ?h WHERE { GRAPH ?g { ?g <urn:x:hash> ?h } }") == [
+        "h1", "h2",
+    ]
+    assert values(store, "SELECT ?o WHERE { ?s <http://example.org/says> ?o }") == [
+        "bonjour", "hello",
+    ]
+
+
 def test_the_registry_reads_a_paragraph_cited_from_several_graphs_once(
     open_backend: Opener,
 ) -> None:
