@@ -186,3 +186,29 @@ def test_a_chunk_that_breaks_a_shape_fails_only_the_documents_at_fault(tmp_path:
     assert isinstance(failed[1], ValidationError)
     # pySHACL's report of the document at fault
     assert "every activity needs at least one theme" in failed[1].message
+
+
+def test_documents_written_in_batches_are_those_written_chunk_by_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mandategraph.graph import parallel_ingest
+    from mandategraph.graph.build import load_vocabulary
+
+    files = batch(tmp_path / "docs", 4)  # 8 documents
+    seen = {}
+    for write_batch in (1000, 2):  # 8 < 4 x 1000: chunk by chunk; then batches of 2
+        monkeypatch.setattr(parallel_ingest, "WRITE_BATCH", write_batch)
+        store = Store.open(tmp_path / f"store-{write_batch}")
+        load_vocabulary(store)
+        told: list[int] = []
+        written: list[str] = []
+        report = parallel_ingest.ingest_many(
+            store, files, workers=1, chunk=3,
+            progress=lambda done, _total, _rate, _name, told=told: told.append(done),
+            on_stored=lambda result, written=written: written.append(result.graph))
+        assert len(report.stored) == len(files) and not report.failures
+        assert told == list(range(1, len(files) + 1))
+        assert sorted(written) == sorted(r.graph for r in report.stored)
+        seen[write_batch] = {g.graph: g.triples for g in store.graphs()}
+        store.close()
+    assert seen[2] == seen[1000]
