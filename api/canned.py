@@ -39,6 +39,7 @@ from mandategraph.errors import BadParameterError, MandategraphError, UnknownFor
 from mandategraph.graph.sparql.formats import RESULT_EXTENSIONS, RESULT_FORMATS
 from mandategraph.graph.sparql.results import Table, serialize, to_table
 from mandategraph.queries.catalog import (
+    MAX_PAGE,
     PARAM_PATTERNS,
     CannedQuery,
     Page,
@@ -91,6 +92,19 @@ class TableOut(BaseModel):
         description="column -> value (numbers and booleans as JSON ones), null when unbound"
     )
     truncated: bool = Field(description="Rows were cut at MANDATEGRAPH_MAX_ROWS.")
+    page: int | None = Field(default=None, description="The page given by ?page=, if any.")
+    page_size: int | None = Field(default=None, description="Rows per page (with ?page=).")
+    previous: str | None = Field(default=None, description="The page before (with ?page=).")
+    next: str | None = Field(default=None, description="The page after, if any (with ?page=).")
+
+
+#: ``?page=N`` of a canned query, as the OpenAPI document gives it.
+PAGE_PARAM: dict[str, Any] = {
+    "name": "page", "in": "query", "required": False,
+    "description": "Only page N (from 1) of MANDATEGRAPH_PAGE_SIZE rows, asked of the engine; "
+                   "the HTML page shows page 1 by default, the other formats the whole result.",
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+}
 
 
 def format_param(formats: list[str]) -> dict[str, Any]:
@@ -300,8 +314,9 @@ def page_asked(request: Request, *, html: bool) -> Page | None:
     given = request.query_params.get("page")
     if given is None or given == "":
         return Page(1, request.app.state.settings.page_size) if html else None
-    if not given.isdigit() or int(given) < 1:
-        raise BadParameterError(f"page must be a whole number from 1, got {given!r}")
+    if not given.isdigit() or not 1 <= int(given) <= MAX_PAGE:
+        raise BadParameterError(
+            f"page must be a whole number from 1 to {MAX_PAGE:,}, got {given!r}")
     return Page(int(given), request.app.state.settings.page_size)
 
 
@@ -372,7 +387,7 @@ def query_router(catalog: dict[str, CannedQuery]) -> APIRouter:
             summary=query.summary, description=query.description or query.summary,
             response_model=None, responses=RESULTS,
             openapi_extra={"parameters": [*(param_schema(p) for p in query.params),
-                                          format_param(list(FORMATS))]},
+                                          format_param(list(FORMATS)), PAGE_PARAM]},
         )
     return routes
 

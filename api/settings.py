@@ -46,7 +46,7 @@ class Settings(BaseSettings):
         description="Most result rows a query returns over HTTP; more are cut and flagged.",
     )
     page_size: int = Field(
-        default=100, ge=1,
+        default=100, ge=1, le=1_000_000,
         description="Rows per page of a canned query's HTML page (?page=N); downloads "
         "and JSON without ?page= give the whole result.",
     )

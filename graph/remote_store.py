@@ -266,7 +266,9 @@ class RemoteStore(Store):
                 tokens.append(row["v"].value)  # type: ignore[index]
             else:
                 recorded = True
-        return (min(tokens) if tokens else ""), recorded
+        # every token, not one: two writers at once may leave two, and one of them may
+        # stay the same while the other's records arrive
+        return "|".join(sorted(tokens)), recorded
 
     def project_graphs(self, *, fresh: bool = False) -> list[str]:
         """The names of the project's graphs on the server, sorted.
@@ -351,8 +353,8 @@ class RemoteStore(Store):
             f"SELECT ?v WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_GENERATION}> ?v }} }}",
             dataset=False,
         )
-        values = sorted(row["v"].value for row in rows)  # type: ignore[union-attr, index]
-        return values[0] if values else ""
+        # every token (two writers at once may leave two): any write changes the key
+        return "|".join(sorted(row["v"].value for row in rows))  # type: ignore[union-attr, index]
 
     def _bump(self, graphs: Sequence[str] = ()) -> str:
         """The update of a new generation token, recording the graphs just written."""

@@ -76,6 +76,10 @@ PAGE_MARK = re.compile(r"^[ \t]*# PAGE[ \t]*$", re.MULTILINE)
 PARAMETERS_MARK = re.compile(r"^[ \t]*# PARAMETERS[ \t]*$", re.MULTILINE)
 
 
+#: The highest page number and page size (an engine's OFFSET is a 64-bit integer).
+MAX_PAGE = 1_000_000
+
+
 @dataclass(frozen=True)
 class Page:
     """Page ``number`` (from 1) of ``size`` rows."""
@@ -84,9 +88,10 @@ class Page:
     size: int = 100
 
     def __post_init__(self) -> None:
-        if self.number < 1 or self.size < 1:
+        if not (1 <= self.number <= MAX_PAGE and 1 <= self.size <= MAX_PAGE):
             raise BadParameterError(
-                f"a page is a whole number from 1 (got page {self.number} of {self.size} rows)")
+                f"page must be a whole number from 1 to {MAX_PAGE:,} (got page {self.number} "
+                f"of {self.size} rows)")
 
     @property
     def offset(self) -> int:

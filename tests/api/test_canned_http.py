@@ -279,7 +279,7 @@ def test_a_page_shows_its_rows_with_links_and_downloads_the_whole(client: TestCl
         settings.page_size = old
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "two"])
+@pytest.mark.parametrize("page", ["0", "-1", "two", "15547298227071197184"])
 def test_a_page_that_is_not_a_whole_number_from_1_is_400(client: TestClient, page: str) -> None:
     response = client.get(f"/queries/mandates?page={page}",
                           headers={"accept": "application/json"})

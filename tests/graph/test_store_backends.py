@@ -14,7 +14,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
 from mandategraph.errors import QuerySyntaxError
-from mandategraph.graph.remote_store import META_GRAPH, RemoteStore
+from mandategraph.graph.remote_store import META_GRAPH, RemoteStore, nt_body
 from mandategraph.graph.store import Store
 from mandategraph.ontology.namespaces import GRAPH
 
@@ -337,3 +337,22 @@ def test_thousands_of_graphs_are_recorded_in_chunks_the_server_takes(
     assert reader.project_graphs() == sorted([str(G1), *names])
     says = "SELECT ?o WHERE { ?s <http://example.org/says> ?o }"
     assert values(reader, says) == ["bonjour"]  # a recorded graph with nothing in it
+
+
+def test_records_arriving_beside_another_writer_s_token_are_read(open_backend: Opener) -> None:
+    # two writers bumping at once may leave two tokens; the smallest may stay while the
+    # other writer's records arrive: the records are read again all the same
+    import mandategraph.graph.remote_store as remote
+
+    writer = explicit_union(open_backend())
+    writer.replace_graph(G1, DOC_A)
+    writer.register_graphs()
+    meta, generation = f"<{remote.META_GRAPH}>", f"<{remote._GENERATION}>"
+    writer.update_raw(f'INSERT DATA {{ GRAPH {meta} {{ {meta} {generation} "0" }} }}')
+    reader = explicit_union(open_backend(read_only=True))
+    says = "SELECT ?o WHERE { ?s <http://example.org/says> ?o }"
+    assert values(reader, says) == ["bonjour"]
+    writer._put_graph(str(G2), nt_body(DOC_B)[0])
+    writer.update_raw(f'INSERT DATA {{ GRAPH {meta} {{ {meta} {generation} "z" ; '
+                      f"<{remote._RECORD}> <{G2}> }} }}")
+    assert values(reader, says) == ["bonjour", "hello"]
