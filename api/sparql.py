@@ -70,6 +70,7 @@ from mandategraph.graph.sparql.formats import (
     RDFLIB_NAMES,
     RESULT_MEDIA,
 )
+from mandategraph.graph.sparql.guard import check_graph_names
 from mandategraph.graph.store import Store
 from mandategraph.ontology.namespaces import PREFIXES
 from mandategraph.queries.catalog import load_catalog
@@ -306,6 +307,10 @@ async def sparql_get(request: Request) -> Response:
         raise BadParameterError("updates must be sent by POST, not GET")
     query = _one(_values(params, "query"), "query")
     if query is None:
+        # a dataset without a query is answered with the description, but checked all the
+        # same: a malformed graph name is a 400 whether or not a query comes with it
+        check_graph_names("default-graph-uri", _values(params, "default-graph-uri"))
+        check_graph_names("named-graph-uri", _values(params, "named-graph-uri"))
         if prefers_html(request):
             return sparql_page(request)
         return service_description(request)

@@ -7,8 +7,10 @@ transaction. Any failure before the write leaves the store exactly as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Graph
 
@@ -18,6 +20,8 @@ from mandategraph.graph.extraction.readers import Document, read_document
 from mandategraph.graph.store import Store
 from mandategraph.ontology.namespaces import REFERENCE_GRAPH, document_graph, document_iri
 from mandategraph.ontology.registry import Registry
+
+_T = TypeVar("_T")
 
 #: File endings ingested from a corpus folder (sidecars ``.yaml`` are metadata).
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".pdf", ".docx")
@@ -87,12 +91,8 @@ def extract_document(
     Raises:
         mandategraph.errors.ExtractionError: extraction failed on readable text.
     """
-    try:
-        return extract(document, known_paragraphs=known, registry=registry)
-    except MandategraphError:
-        raise
-    except Exception as exc:  # a bug in a rule must not look like success
-        raise ExtractionError(f"{document.path}: extraction failed: {exc}") from exc
+    return _guarded(document, lambda: extract(document, known_paragraphs=known,
+                                              registry=registry))
 
 
 def extract_document_ntriples(
@@ -106,11 +106,18 @@ def extract_document_ntriples(
     Raises:
         mandategraph.errors.ExtractionError: extraction failed on readable text.
     """
+    return _guarded(document, lambda: extract_ntriples(document, known_paragraphs=known,
+                                                       registry=registry))
+
+
+def _guarded(document: Document, run: Callable[[], _T]) -> _T:
+    """``run()``, any failure but a :class:`MandategraphError` reported as the document's
+    extraction error (a bug in a rule must not look like success)."""
     try:
-        return extract_ntriples(document, known_paragraphs=known, registry=registry)
+        return run()
     except MandategraphError:
         raise
-    except Exception as exc:  # a bug in a rule must not look like success
+    except Exception as exc:
         raise ExtractionError(f"{document.path}: extraction failed: {exc}") from exc
 
 

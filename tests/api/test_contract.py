@@ -234,3 +234,19 @@ def test_sparql_parameters_bodies_and_media_types_are_documented(
     assert set(update["requestBody"]["content"]) == {
         "application/sparql-update", "application/x-www-form-urlencoded"}
     assert {"204", "400", "403", "413", "503"} <= set(update["responses"])
+
+
+def test_a_malformed_graph_name_is_refused_even_without_a_query(built_app: None) -> None:
+    # found by the contract run: GET /sparql?default-graph-uri=C answered the service
+    # description (200), while the same name with a query is a 400
+    from fastapi.testclient import TestClient
+
+    with TestClient(APP.app) as client:
+        for name in ("default-graph-uri", "named-graph-uri"):
+            response = client.get("/sparql", params={name: "C"})
+            assert response.status_code == 400, name
+            assert "must be an absolute IRI" in response.json()["detail"]
+            good = client.get("/sparql", params={name: "http://example.org/g"},
+                              headers={"Accept": "text/turtle"})
+            assert good.status_code == 200
+            assert "sd:Service" in good.text
