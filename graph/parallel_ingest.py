@@ -8,7 +8,7 @@ process pool, or a Dask cluster), writes in one place and in batches.
   (with ``validate``) checks the SHACL shapes of a whole chunk at once, against the
   reference graph it was given once (a chunk that breaks a shape is checked again
   document by document, so only the documents at fault fail), and sends back each
-  document's graph as N-Quads bytes, its content hash inside;
+  document's graph as N-Quads bytes, and apart from them the N-Quad of its content hash;
 * the parent writes the new documents of :data:`WRITE_BATCH` documents at a time (of
   each chunk as it comes in a run of fewer than four batches) with the store's bulk
   loader (:meth:`~mandategraph.graph.store.Store.replace_graphs`), then their content
@@ -419,9 +419,9 @@ def _run_on_dask(scheduler: str, todo: list[Path], chunk: int, hashes: dict[Path
 
 def _store_chunk(store: Store, batch: list[Path], results: list[tuple[str, Any]],
                  report: ParallelReport) -> list[IngestResult]:
-    """Write the extracted documents of one chunk (:meth:`Store.replace_graphs`, the new
-    ones with the bulk loader, then their content hashes in one transaction: a document
-    is stored, and skipped by the next run, once its hash is)."""
+    """Write the extracted documents of a batch of chunks (:meth:`Store.replace_graphs`,
+    the new ones with the bulk loader, then their content hashes in one transaction: a
+    document is stored, and skipped by the next run, once its hash is)."""
     writes: dict[URIRef, bytes] = {}
     stamps: dict[URIRef, bytes] = {}
     stored: list[IngestResult] = []
