@@ -9,11 +9,10 @@ process pool, or a Dask cluster), writes in one place and in batches.
   reference graph it was given once (a chunk that breaks a shape is checked again
   document by document, so only the documents at fault fail), and sends back each
   document's graph as N-Quads bytes, and apart from them the N-Quad of its content hash;
-* the parent writes the new documents of :data:`WRITE_BATCH` documents at a time (of
-  each chunk as it comes in a run of fewer than four batches) with the store's bulk
-  loader (:meth:`~mandategraph.graph.store.Store.replace_graphs`), then their content
-  hashes in one transaction; a document already stored is replaced in a transaction of
-  its own;
+* the parent writes new documents :data:`WRITE_BATCH` at a time (each chunk as it
+  comes, in a run of fewer than four batches) with the store's bulk loader
+  (:meth:`~mandategraph.graph.store.Store.replace_graphs`), then their content hashes in
+  one transaction; a document already stored is replaced in a transaction of its own;
 * **resumable**: each stored document graph carries the SHA-256 of its file
   (:data:`CONTENT_HASH`), written last; a file whose hash is already stored is skipped,
   so running the same command again after a crash (even a SIGKILL) finishes the rest,
