@@ -167,8 +167,6 @@ def with_dataset(text: str, *, default: Sequence[str], named: Sequence[str]) -> 
     return f"{text[:position]}{clause}{text[position:]}"
 
 
-
-
 _LIMIT_NUMBER = re.compile(r"LIMIT\s+(\d+)", re.IGNORECASE)
 
 
