@@ -47,6 +47,7 @@ from mandategraph.queries.catalog import (
     get_query,
     load_catalog,
 )
+from mandategraph.queries.summaries import canned_sparql
 from mandategraph.visualizations.charts import table_chart
 
 #: The SPARQL results formats by file extension (``srj``, ``srx``, ``csv``, ``tsv``):
@@ -261,7 +262,8 @@ def run_canned(request: Request, name: str) -> Response:
         page = page_asked(request, html=fmt == "html")
         # one row past the page tells whether there is a next one (not in the SPARQL
         # results formats, which have no place for links)
-        text = query.sparql(values, page=page, next_row=fmt not in SPARQL_FORMATS)
+        text = canned_sparql(request.app.state.store, query, values, page=page,
+                             next_row=fmt not in SPARQL_FORMATS)
         # a code the graph does not know would give no rows: refused, naming the closest
         check_codes(request.app.state.store, values)
     except BadParameterError as exc:

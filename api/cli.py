@@ -47,7 +47,8 @@ from mandategraph.errors import BadParameterError, DocumentError, ForbiddenError
 from mandategraph.graph.backends import open_store as open_store_at
 from mandategraph.graph.curation import hide_candidates
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
-from mandategraph.graph.store import MEMORY
+from mandategraph.graph.store import MEMORY, Store
+from mandategraph.queries.summaries import Summary, canned_sparql, summarize
 
 #: The commands of other modules, named here so that importing this module adds them.
 MORE_COMMANDS = (cli_corpus, cli_documents, cli_reviews, cli_search)
@@ -93,8 +94,11 @@ def build(
     ] = None,
     validate: Annotated[bool, typer.Option(help="Check SHACL shapes before storing.")] = True,
     reason: Annotated[bool, typer.Option(help="Materialize HermiT's inferences.")] = True,
+    summarize: Annotated[bool, typer.Option(
+        help="Store the canned queries' summaries at the end (see 'summarize').")] = True,
 ) -> None:
-    """Build the graph: ontology, reference data, every corpus document, inferences."""
+    """Build the graph: ontology, reference data, every corpus document, inferences,
+    the canned queries' summaries."""
     from mandategraph.graph.build import build as run_build
 
     settings = get_settings()
@@ -116,6 +120,9 @@ def build(
         )
         if rejected:
             hide_candidates(store, rejected)
+        if summarize:
+            progress.update(task, description="summarizing the canned queries")
+            store_summaries(store)
         stats = store.stats()
         warn_if_stale(store)
     cli_search.refresh_index(state.store_location or settings.store)
@@ -291,11 +298,12 @@ def query(
         else:
             canned = get_query(name)
         size = page_size or get_settings().page_size
-        sparql = canned.sparql(values, page=None if page is None else Page(page, size),
-                               next_row=False)
-        if values:
-            with open_store(write=False) as store:
+        chosen = None if page is None else Page(page, size)
+        with open_store(write=False) as store:
+            if values:
                 check_codes(store, values)
+            # a canned query with a fresh summary reads it (a file of one's own has none)
+            sparql = canned_sparql(store, canned, values, page=chosen, next_row=False)
     run_user_query(sparql, fmt)
 
 
@@ -413,6 +421,30 @@ def register_graphs() -> None:
             return
         names = store.register_graphs()
     out.print(f"{len(names)} graphs recorded for the union", highlight=False)
+
+
+@app.command("summarize")
+@handle_errors
+def summarize_queries(
+    names: Annotated[list[str] | None, typer.Argument(
+        help="Canned queries to summarize (default: every one that has a summary).")] = None,
+    timeout: Annotated[float | None, typer.Option(
+        help="Seconds each query may take on a SPARQL server (default: the store's).")] = None,
+) -> None:
+    """Compute the canned queries' whole answers and store them with the data, so that
+    they answer at once until the next write (which makes them stale: the queries then
+    run themselves). Run it after loading a large corpus."""
+    with open_store(write=True) as store:
+        done = store_summaries(store, names or None, timeout=timeout)
+    print_table(["query", "rows", "seconds"],
+                [[s.name, str(s.rows), f"{s.seconds:.2f}"] for s in done])
+
+
+def store_summaries(store: Store, names: list[str] | None = None, *,
+                    timeout: float | None = None) -> list[Summary]:
+    """Summarize the canned queries on ``store``, telling each on stderr."""
+    return summarize(store, names, timeout=timeout, progress=lambda s: err.print(
+        f"summary of {s.name}: {s.rows} rows ({s.seconds:.2f} s)", highlight=False))
 
 
 app.add_typer(curation.app, name="candidates")

@@ -44,7 +44,7 @@ def check_store(
     """
     seconds = get_settings().query_timeout if timeout is None else timeout
     with Executor.for_store(store, workers=1, timeout=seconds, max_rows=None) as executor:
-        return run_checks(executor.table, kinds=kinds, resolution=resolution)
+        return run_checks(executor.table, kinds=kinds, resolution=resolution, store=store)
 
 
 def evidence(finding: Finding) -> str:

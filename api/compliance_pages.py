@@ -98,7 +98,7 @@ def compliance_page(request: Request) -> HTMLResponse | Response:
     state = _known(request, theme=theme, state=state, year=year)
     fmt = _choice(request, "format", ("html", "csv"))
     run = _runner(request)
-    everything = run_checks(run)
+    everything = run_checks(run, store=request.app.state.store)
     mandates = registry(run)
     facets = finding_facets(run, everything, mandates)
     by_subject = {m.subject: m for m in mandates}

@@ -69,6 +69,8 @@ BASE = "oxigraph-disk"
 MAX_ROWS = 10_000
 #: The rows of a canned query's HTML page (``MANDATEGRAPH_PAGE_SIZE``).
 PAGE_SIZE = 100
+#: Seconds one canned query may take while its summary is computed.
+SUMMARY_BUDGET = 1800.0
 #: Virtuoso's buffers for the run (8 KiB pages): 2.6 GiB, the size its documentation
 #: gives for a machine with 4 GiB free (the test helper's 20,000 suit small graphs).
 VIRTUOSO_BUFFERS = {"NumberOfBuffers": "340000", "MaxDirtyBuffers": "250000"}
@@ -303,11 +305,14 @@ def rdflib_runner(dataset: Any, budget: float) -> Callable[[str, int | None], An
 
 
 def run_worker(engine: str, data: Path, folder: Path, *, repeat: int, slow: float,
-               budget: float, endpoint: bool) -> dict[str, Any]:
-    """Everything measured on one engine (see the module); JSON-ready."""
+               budget: float, endpoint: bool, summaries: bool = False) -> dict[str, Any]:
+    """Everything measured on one engine (see the module); JSON-ready. With
+    ``summaries``, the canned queries' summaries are stored after the load (timed) and
+    the queries run as the product runs them then: from their summaries."""
     from mandategraph.graph.backends import executor_for
     from mandategraph.queries.catalog import Page, load_catalog
     from mandategraph.queries.compliance import run_checks
+    from mandategraph.queries.summaries import canned_sparql, summarize
 
     figures: dict[str, Any] = {"engine": engine, "queries": {}, "endpoint": {},
                                "budget_s": budget}
@@ -328,17 +333,32 @@ def run_worker(engine: str, data: Path, folder: Path, *, repeat: int, slow: floa
             for executor in executors:
                 executor.start()
             canned, whole = capped.table, uncapped.table
+        summarized = summaries and engine != "rdflib"
+        if summarized:
+            started = time.perf_counter()
+            done = summarize(store, timeout=SUMMARY_BUDGET)
+            figures["summaries_s"] = time.perf_counter() - started
+            figures["summaries"] = {s.name: {"rows": s.rows, "s": s.seconds} for s in done}
+            print(f"  {engine}: summaries stored in {figures['summaries_s']:.1f} s",
+                  file=sys.stderr, flush=True)
         try:
-            runs_of: list[tuple[str, str]] = []
+            # the text as the product picks it (from a fresh summary, when there is one):
+            # picking it is part of the time
+            def text_of(query: Any, page: Any = None) -> Callable[[], str]:
+                if summarized:
+                    return lambda: canned_sparql(store, query, {}, page=page)
+                return lambda: query.sparql({}, page=page)  # type: ignore[no-any-return]
+
+            runs_of: list[tuple[str, Callable[[], str]]] = []
             for name, query in catalog.items():
-                runs_of.append((name, query.sparql({})))
-                if query.pages_inside:
+                runs_of.append((name, text_of(query)))
+                if query.pages_inside or summarized:
                     # the product's HTML page: the first page, asked of the engine
                     runs_of.append((f"{name}, page 1 of {PAGE_SIZE} rows",
-                                    query.sparql({}, page=Page(1, PAGE_SIZE))))
-            for name, text in runs_of:
+                                    text_of(query, Page(1, PAGE_SIZE))))
+            for name, pick in runs_of:
                 try:
-                    seconds, table, runs = timed(lambda t=text: canned(t), repeat=repeat,
+                    seconds, table, runs = timed(lambda p=pick: canned(p()), repeat=repeat,
                                                  slow=slow)
                 except Exception as exc:  # noqa: BLE001 - rdflib fails on some queries
                     figures["queries"][name] = {"error": (
@@ -352,8 +372,9 @@ def run_worker(engine: str, data: Path, folder: Path, *, repeat: int, slow: floa
                 print(f"  {engine} {name}: {seconds * 1000:.0f} ms, {len(table.rows)} rows",
                       file=sys.stderr, flush=True)
             try:
-                seconds, found, runs = timed(lambda: run_checks(whole), repeat=min(repeat, 1),
-                                             slow=slow)
+                seconds, found, runs = timed(
+                    lambda: run_checks(whole, store=store if summarized else None),
+                    repeat=min(repeat, 1), slow=slow)
                 figures["compliance"] = {"s": seconds, "findings": len(found), "runs": runs}
             except Exception as exc:  # noqa: BLE001 - rdflib fails on some queries
                 figures["compliance"] = {"error": (
@@ -477,6 +498,8 @@ def run_engine(engine: str, data: Path, args: argparse.Namespace) -> dict[str, A
                "--budget", str(args.rdflib_budget if engine == "rdflib" else args.budget)]
     if not args.endpoint:
         command.append("--no-endpoint")
+    if args.summaries:
+        command.append("--summaries")
     started = time.perf_counter()
     try:
         done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True,
@@ -530,6 +553,9 @@ def size_table(triples: int, runs: list[dict[str, Any]], *, rdflib_max: int,
         return text
 
     row("load (s)", load)
+    if any("summaries_s" in r for r in runs):
+        row("summaries stored after the load (s)",
+            lambda r: f"{r['summaries_s']:.1f}" if "summaries_s" in r else "–")
     row("peak RSS (MiB)", lambda r: f"{r['peak_mb']:,.0f}")
     names = sorted({n for r in runs for n in r.get("queries", {})})
     for name in names:
@@ -611,6 +637,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="largest size plain rdflib is run at")
     parser.add_argument("--no-endpoint", dest="endpoint", action="store_false",
                         help="skip /sparql vs straight to the engine")
+    parser.add_argument("--summaries", action="store_true",
+                        help="store the canned queries' summaries after the load (timed), "
+                             "and run the queries as the product then does: from them")
     parser.add_argument("--record", action="store_true", help="append to RESULTS.md")
     parser.add_argument("--from-json", action="store_true",
                         help="only write the tables from the saved JSON files of the sizes")
@@ -620,7 +649,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.worker:
         figures = run_worker(args.worker, args.file, args.folder, repeat=args.repeat,
-                             slow=args.slow, budget=args.budget, endpoint=args.endpoint)
+                             slow=args.slow, budget=args.budget, endpoint=args.endpoint,
+                             summaries=args.summaries)
         figures["worker_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(figures))
         return 0

@@ -433,6 +433,37 @@ class RemoteStore(Store):
             self.update_raw(f"INSERT DATA {{ GRAPH <{graph}> {{\n{data.decode()}}} }}")
         self.touched([str(graph)])
 
+    # -- summaries of canned queries ------------------------------------------------------
+
+    def summary_token(self) -> str | None:
+        """The token that the stored summaries must hold to be read: the generation."""
+        return self.generation()
+
+    def begin_summaries(self) -> str:
+        """The token of summaries about to be computed: the generation, once the
+        project's graphs are recorded (recording them makes a new one)."""
+        self._check_writable()
+        if not self.server.union_param:
+            self.project_graphs()
+        token = self.generation()
+        if not token:
+            # nothing written through mandategraph yet (a bulk load): a token of its own
+            self.update_raw(self._bump())
+            token = self.generation()
+        return token
+
+    def write_summary(self, name: URIRef, body: bytes) -> None:
+        """Replace the graph ``name`` with the N-Triples ``body`` and keep the generation
+        (a summary is not data, nor one of the project's graphs): one Graph Store Protocol
+        ``PUT`` where the server has one and no union parameter (Virtuoso), else one
+        update."""
+        self._check_writable()
+        if self.server.graph_store is not None and not self.server.union_param:
+            self._put_graph(str(name), body)
+        else:
+            self.update_raw(f"DROP SILENT GRAPH <{name}> ;\n"
+                            f"INSERT DATA {{ GRAPH <{name}> {{\n{body.decode('utf-8')}}} }}")
+
     def mark_inferred_stale(self) -> None:
         """Record on the server that ``graph/inferred`` no longer covers what is stored."""
         self._check_writable()

@@ -23,6 +23,10 @@ A file :data:`STALE_MARKER` in the store's directory says that a document graph 
 vocabulary) was written after ``graph/inferred`` was last computed: it is written before
 such a write and removed only by a reasoning pass, so a build or ingest killed half-way
 leaves it behind, and ``stats`` and ``/health`` report the inferred graph as stale.
+
+A file :data:`SUMMARY_TOKEN` holds the token of the summaries of canned queries stored
+with the data (:mod:`mandategraph.queries.summaries`): every write of data removes it
+first, so summaries read while it holds their token are those of the data as it is.
 """
 
 from __future__ import annotations
@@ -30,9 +34,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import io
-import os
 import re
-import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,27 +47,21 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
 from mandategraph.errors import StoreError, UnknownFormatError
+from mandategraph.graph.engine_files import (
+    STALE_MARKER,
+    SUMMARY_TOKEN,
+    is_engine_fault,
+    open_read_only,
+    store_fault,
+    write_stale_marker,
+    write_synced,
+)
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
 from mandategraph.graph.sparql.text import syntax_error, with_values
 from mandategraph.graph.sparql_client import check_location, is_remote, public_url
 from mandategraph.ontology.namespaces import GRAPH, INFERRED_GRAPH, PREFIXES
 
 MEMORY = "memory"
-
-#: The messages of the storage engine: RocksDB's status names, then words of Oxigraph's
-#: own storage errors. pyoxigraph raises them as RuntimeError (corruption, other) or
-#: OSError (I/O), the same classes it uses for a failing SERVICE call or a query error.
-_ENGINE_FAULT = re.compile(
-    r"^(?:Corruption|IO error|Invalid argument|Resource busy|Not implemented|"
-    r"Result incomplete|Shutdown in progress|Operation (?:timed out|aborted|expired|failed)|"
-    r"Compaction too large|Column family)\b|corrupt|rocksdb",
-    re.IGNORECASE,
-)
-_LOCKED = re.compile(r"\block\b", re.IGNORECASE)  # "lock file", "LOCK:", not "block"
-
-#: The file that marks ``graph/inferred`` as stale (see the module docstring).
-STALE_MARKER = "inferred.stale"
-
 
 def quads_of(name: URIRef | str, ntriples: bytes) -> bytes:
     """N-Triples bytes put into the named graph ``name``, as N-Quads (each line of
@@ -99,80 +96,7 @@ def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot store {term!r}")
 
 
-def is_engine_fault(exc: BaseException) -> bool:
-    """Whether ``exc`` is the storage engine failing (I/O, corruption, lock), not a query.
-
-    Args:
-        exc: an exception raised by pyoxigraph (or anything else: then ``False``).
-    """
-    if not isinstance(exc, (OSError, RuntimeError)):
-        return False
-    return bool(_ENGINE_FAULT.search(str(exc).strip()))
-
-
-def store_fault(exc: BaseException, location: str | Path, *, doing: str = "use") -> StoreError:
-    """A one-line :class:`StoreError` for a fault of the engine at ``location``.
-
-    Args:
-        exc: what pyoxigraph raised.
-        location: the store's directory, named in the message.
-        doing: the verb of ``cannot <doing> the store at ...`` for a plain fault.
-    """
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    if _LOCKED.search(text):
-        return StoreError(
-            f"the store at {location} is in use by another process "
-            "(stop it, or open the store read-only)"
-        )
-    if "corrupt" in text.lower():
-        return StoreError(
-            f"the store at {location} is damaged ({text}): restore a copy, or move it "
-            "aside and run 'mandategraph build'"
-        )
-    return StoreError(f"cannot {doing} the store at {location}: {text}")
-
-
 _DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[A-Za-z][\w-]*:|:)", re.IGNORECASE)
-
-
-def open_read_only(path: str | Path, *, attempts: int = 6) -> ox.Store:
-    """Open a read-only view of an on-disk store, retrying while a writer moves files.
-
-    A read-only open lists the writer's files and then opens them; a compaction in
-    between removes one and the open fails ("Corruption: ... No such file"). Trying
-    again, after a short and growing pause, sees the new file list.
-
-    Raises:
-        OSError, RuntimeError: what pyoxigraph raised on the last attempt.
-    """
-    delay = 0.02
-    for attempt in range(attempts):
-        try:
-            return ox.Store.read_only(str(path))
-        except (OSError, RuntimeError):
-            if attempt == attempts - 1:
-                raise
-            time.sleep(delay)
-            delay *= 2
-    raise AssertionError("unreachable")
-
-
-def write_stale_marker(directory: str | Path) -> None:
-    """Write :data:`STALE_MARKER` into a store directory (synced; kept if present).
-
-    Raises:
-        StoreError: the marker cannot be written.
-    """
-    marker = Path(directory) / STALE_MARKER
-    if marker.exists():
-        return
-    try:
-        with marker.open("w", encoding="utf-8") as handle:
-            handle.write("graph/inferred predates a write; a reasoning pass clears this\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as exc:
-        raise StoreError(f"cannot write {marker}: {exc.strerror or exc}") from exc
 
 
 class Store:
@@ -189,6 +113,7 @@ class Store:
         self.read_only = read_only
         self._inner = inner
         self._stale_in_memory = False  # a memory store's STALE_MARKER
+        self._summary_in_memory: str | None = None  # a memory store's SUMMARY_TOKEN
         self.dataset = Dataset(store=OxigraphStore(store=inner), default_union=True)
         for prefix, namespace in PREFIXES.items():
             self.dataset.bind(prefix, namespace)
@@ -290,6 +215,23 @@ class Store:
         if self.read_only:
             raise StoreError(f"the store at {self.location} is open read-only")
 
+    def _begin_write(self) -> None:
+        """Check that the store is writable and forget the summaries' token: called
+        before every write of data, so that no summary outlives the data it was read from.
+
+        Raises:
+            StoreError: the store is read-only, or the token file cannot be removed.
+        """
+        self._check_writable()
+        if self.location == MEMORY:
+            self._summary_in_memory = None
+            return
+        try:
+            (Path(self.location) / SUMMARY_TOKEN).unlink(missing_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot remove {SUMMARY_TOKEN} in {self.location}: "
+                             f"{exc.strerror or exc}") from exc
+
     def replace_graph(self, name: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> int:
         """Replace the named graph ``name`` with ``triples``, atomically.
 
@@ -304,7 +246,7 @@ class Store:
         Returns:
             The number of triples written.
         """
-        self._check_writable()
+        self._begin_write()
         rows = [
             ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o))  # type: ignore[arg-type]
             for s, p, o in triples
@@ -336,7 +278,7 @@ class Store:
             stamps: more N-Quads for some of these graphs, written last (see above).
             bulk: write the new graphs with the bulk loader.
         """
-        self._check_writable()
+        self._begin_write()
         stamps = stamps or {}
         fresh: list[bytes] = []
         sealed: list[bytes] = []
@@ -359,7 +301,7 @@ class Store:
 
     def load_file(self, path: str | Path, *, graph: URIRef, fmt: str = "nt") -> None:
         """Bulk-load an RDF file into a named graph (non-transactional: for benchmarks)."""
-        self._check_writable()
+        self._begin_write()
         rdf_format = EXPORT_FORMATS[fmt][0]
         with self._faults(doing="write", queries=True):
             self._inner.bulk_load(
@@ -428,13 +370,56 @@ class Store:
             present = self._inner.query(f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}")
         return "current" if bool(present) else "absent"
 
+    # -- summaries of canned queries ------------------------------------------------------
+
+    def summary_token(self) -> str | None:
+        """The token that the stored summaries must hold to be read: ``None`` once data
+        was written after :meth:`begin_summaries` (see :data:`SUMMARY_TOKEN`)."""
+        if self.location == MEMORY:
+            return self._summary_in_memory
+        try:
+            return (Path(self.location) / SUMMARY_TOKEN).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"cannot read {SUMMARY_TOKEN} in {self.location}: "
+                             f"{exc.strerror or exc}") from exc
+
+    def begin_summaries(self) -> str:
+        """A new token for summaries about to be computed from the data as it is now
+        (synced to disk): the next write of data makes it void.
+
+        Raises:
+            StoreError: the store is read-only, or the token cannot be written.
+        """
+        self._check_writable()
+        token = uuid.uuid4().hex
+        if self.location == MEMORY:
+            self._summary_in_memory = token
+            return token
+        write_synced(Path(self.location) / SUMMARY_TOKEN, token + "\n")
+        return token
+
+    def write_summary(self, name: URIRef, body: bytes) -> None:
+        """Replace the named graph ``name`` with the N-Triples ``body``, in one
+        transaction, keeping the summaries' token (a summary is not data).
+
+        Raises:
+            StoreError: the store is read-only or the engine failed.
+        """
+        self._check_writable()
+        graph = ox.NamedNode(str(name))
+        with self._faults(doing=f"write graph <{name}> to"):
+            self._inner.remove_graph(graph)
+            self._inner.load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
     def update(self, text: str) -> None:
         """Run a SPARQL 1.1 Update.
 
         Raises:
             QuerySyntaxError: the update does not parse.
         """
-        self._check_writable()
+        self._begin_write()
         try:
             with self._faults(doing="write", queries=True):
                 self._inner.update(text, prefixes=PREFIXES)

@@ -141,6 +141,10 @@ class CannedQuery:
     tags: tuple[str, ...] = ()
     params: tuple[Param, ...] = ()
     columns: tuple[str, ...] = field(default=())
+    #: Whether the query has a stored summary (see :mod:`mandategraph.queries.summaries`),
+    #: and then, for each parameter, the filter over its columns that stands for it (or
+    #: ``None``: a value of it is answered by the query itself).
+    materialize: tuple[tuple[str, str | None], ...] | None = None
 
     def bindings(self, values: Mapping[str, str] | None = None) -> dict[str, Identifier]:
         """Bindings for the engine from text values, with the declared defaults.
@@ -176,15 +180,17 @@ class CannedQuery:
         *,
         page: Page | None = None,
         next_row: bool = True,
+        unbound: bool = False,
     ) -> str:
         """The query text with its parameters bound (unset ones ``UNDEF``), and, with
         ``page``, cut to that page, plus one row unless not ``next_row`` (the sign of a
-        next page).
+        next page). ``unbound``: every parameter ``UNDEF``, defaults included (the whole
+        answer, of which a summary is made).
 
         Raises:
             BadParameterError: an unknown parameter or a value of the wrong type.
         """
-        bound = self.bindings(values)
+        bound = {} if unbound else self.bindings(values)
         text = self.text
         if page is not None:
             cut = f"LIMIT {page.size + (1 if next_row else 0)} OFFSET {page.offset}"
@@ -261,6 +267,8 @@ def load_query(path: Path, *, header_required: bool = True) -> CannedQuery:
                 description=str(item.get("description", "")),
             )
         )
+    materialize = _materialize(header.get("materialize"), name=name, params=params,
+                               columns=header.get("columns"))
     try:
         ox.Store().query(text, prefixes=PREFIXES)
     except SyntaxError as exc:
@@ -276,7 +284,35 @@ def load_query(path: Path, *, header_required: bool = True) -> CannedQuery:
         tags=tuple(str(t) for t in header.get("tags") or []),  # type: ignore[attr-defined]
         params=tuple(params),
         columns=tuple(str(c) for c in header.get("columns") or []),  # type: ignore[attr-defined]
+        materialize=materialize,
     )
+
+
+def _materialize(
+    declared: object, *, name: str, params: list[Param], columns: object
+) -> tuple[tuple[str, str | None], ...] | None:
+    """The ``materialize`` header: ``{}`` or a map from parameters to filters over the
+    columns (``null``: none); absent, the query has no summary.
+
+    Raises:
+        BadParameterError: not a map, a key that is not a parameter, a filter that is not
+            text, or no ``columns`` to store.
+    """
+    if declared is None:
+        return None
+    if not isinstance(declared, dict):
+        raise BadParameterError(f"query {name!r}: 'materialize' must be a map of parameters")
+    if not isinstance(columns, list) or not columns:
+        raise BadParameterError(f"query {name!r}: a summary needs the 'columns' of the header")
+    known = {p.name for p in params}
+    for key, value in declared.items():
+        if key not in known:
+            raise BadParameterError(
+                f"query {name!r}: 'materialize' names {key!r}, which is not a parameter")
+        if value is not None and not isinstance(value, str):
+            raise BadParameterError(
+                f"query {name!r}: the filter of {key!r} in 'materialize' must be text or null")
+    return tuple((p.name, declared.get(p.name)) for p in params)
 
 
 @lru_cache(maxsize=4)

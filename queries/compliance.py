@@ -29,13 +29,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 
 from rapidfuzz import fuzz, utils
 
 from mandategraph.errors import BadParameterError, MandategraphError
 from mandategraph.graph.sparql.results import Table
+from mandategraph.graph.store import Store
 from mandategraph.queries.catalog import get_query
+from mandategraph.queries.summaries import canned_sparql
 
 #: Every kind of finding, in the order the report lists them.
 KINDS = ("no-activity", "not-acted-on", "no-mandate", "mismatch", "dropped", "renewal")
@@ -107,13 +110,20 @@ def parse_kinds(text: str | None) -> tuple[str, ...]:
     return kinds
 
 
+#: The store whose fresh summaries the checks read (set by :func:`run_checks`).
+_SUMMARIES: ContextVar[Store | None] = ContextVar("summaries", default=None)
+
+
 def canned_rows(
     run: Runner, name: str, values: Mapping[str, str] | None = None
 ) -> list[dict[str, str]]:
-    """The rows of canned query ``name`` as text, with the values it takes bound."""
+    """The rows of canned query ``name`` as text, with the values it takes bound (from
+    its summary, when :func:`run_checks` was given the store and it has a fresh one)."""
     query = get_query(name)
     bound = {k: v for k, v in (values or {}).items() if any(p.name == k for p in query.params)}
-    return read_table(run(query.sparql(bound)), name)
+    store = _SUMMARIES.get()
+    text = query.sparql(bound) if store is None else canned_sparql(store, query, bound)
+    return read_table(run(text), name)
 
 
 def read_table(table: Table, name: str) -> list[dict[str, str]]:
@@ -278,7 +288,8 @@ CHECKS: dict[str, Callable[[Runner, Mapping[str, str]], list[Finding]]] = {
 
 
 def run_checks(
-    run: Runner, *, kinds: Iterable[str] | None = None, resolution: str | None = None
+    run: Runner, *, kinds: Iterable[str] | None = None, resolution: str | None = None,
+    store: Store | None = None,
 ) -> list[Finding]:
     """Every finding of the chosen checks (all by default), kind by kind.
 
@@ -286,6 +297,8 @@ def run_checks(
         run: runs one SPARQL query with a timeout and returns its whole result.
         kinds: which checks (see :data:`KINDS`).
         resolution: only this resolution's mandates, where a check takes it.
+        store: the store ``run`` reads, whose fresh summaries answer the canned
+            queries (:mod:`mandategraph.queries.summaries`); none: the queries themselves.
 
     Raises:
         mandategraph.errors.QueryTimeoutError: a check's query timed out.
@@ -294,7 +307,11 @@ def run_checks(
     values = {"resolution": resolution} if resolution else {}
     chosen = tuple(kinds) if kinds else KINDS
     findings: list[Finding] = []
-    for kind in KINDS:
-        if kind in chosen:
-            findings.extend(CHECKS[kind](run, values))
+    reset = _SUMMARIES.set(store)
+    try:
+        for kind in KINDS:
+            if kind in chosen:
+                findings.extend(CHECKS[kind](run, values))
+    finally:
+        _SUMMARIES.reset(reset)
     return findings

@@ -15,6 +15,7 @@ import pytest
 from mandategraph.graph.backends import open_store
 from mandategraph.graph.remote_store import META_GRAPH, RemoteStore
 from mandategraph.graph.store import Store
+from mandategraph.queries.summaries import SUMMARY_GRAPH
 from tests.remote_servers import (
     oxigraph_binary,
     oxigraph_server,
@@ -50,7 +51,7 @@ def wipe(store: RemoteStore) -> None:
     rows = store.select_raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", dataset=False)
     names = [row["g"].value for row in rows]  # type: ignore[index, union-attr]
     ours = [n for n in names if store.is_project_graph(n) or n == META_GRAPH
-            or n.startswith("http://example.org/")]
+            or n.startswith(("http://example.org/", SUMMARY_GRAPH))]
     if ours:
         store.update_raw(" ;\n".join(f"DROP SILENT GRAPH <{n}>" for n in ours))
 

@@ -1,0 +1,252 @@
+"""Summaries of canned queries: their whole answers, stored with the data.
+
+A canned query that lists or counts over every activity or mandate costs time in
+proportion to the graph: at 10M triples, tens of seconds on any engine, however few rows
+it shows. A query whose header has a ``materialize`` key gets a *summary*: its answer
+with every parameter unset, computed once (``mandategraph summarize``, and at the end
+of ``build``), stored as rows in a named graph of its own, and read back by a short
+query over that graph::
+
+    <urn:mandategraph:summary:partnerships> mgsum:token "…" ; mgsum:rows 8212 .
+    <urn:mandategraph:summary:partnerships:row:1> mgsum:row 1 ;
+        mgsum:actor_a "CICTE" ; mgsum:actor_b "ICAO" ; mgsum:activities 41 .
+
+Cells keep their RDF terms (datatypes, languages, IRIs); an unbound cell has no triple;
+rows are numbered in the query's own order. A parameter is answered from the summary
+by the filter over the columns that its header gives (``actor: "?actor_a = ?_actor ||
+?actor_b = ?_actor"``); a value of a parameter without one goes to the query itself.
+
+**Freshness.** A summary is read only while the store's summary token
+(:meth:`~mandategraph.graph.store.Store.summary_token`) is the one it was computed
+under: the embedded store forgets its token before every write of data, a SPARQL
+server's token is the generation that every write through mandategraph changes. A
+stale summary is never read: the query runs itself, as it would without one. Writes
+made around mandategraph (a server's bulk loader) are not seen until
+``mandategraph register-graphs``, as for the result cache.
+
+The summary graphs are not among the project's graphs (not in a Virtuoso union); on
+Oxigraph they are named graphs like any other, so in the union default graph, under
+their own vocabulary (:data:`SUMMARY`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Namespace, URIRef
+
+from mandategraph.errors import BadParameterError, StoreError
+from mandategraph.graph.sparql.text import with_values
+from mandategraph.graph.store import Store
+from mandategraph.queries.catalog import CannedQuery, Page, load_catalog
+
+#: The vocabulary of the summaries' rows and records.
+SUMMARY = Namespace("https://w3id.org/mandategraph/summary#")
+
+#: The summary graphs' IRIs: this, then the query's name.
+SUMMARY_GRAPH = "urn:mandategraph:summary:"
+
+_ROW = ox.NamedNode(str(SUMMARY.row))
+_TOKEN = ox.NamedNode(str(SUMMARY.token))
+_ROWS = ox.NamedNode(str(SUMMARY.rows))
+_SECONDS = ox.NamedNode(str(SUMMARY.seconds))
+_QUERY = ox.NamedNode(str(SUMMARY.query))
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+_DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+
+
+def summary_graph(name: str) -> URIRef:
+    """The graph that holds the summary of the canned query ``name``."""
+    return URIRef(f"{SUMMARY_GRAPH}{name}")
+
+
+def materialized(catalog: Mapping[str, CannedQuery] | None = None) -> list[CannedQuery]:
+    """The canned queries that have a summary, by name."""
+    catalog = load_catalog() if catalog is None else catalog
+    return [query for query in catalog.values() if query.materialize is not None]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One summary written: the query, its rows, and the seconds its query took."""
+
+    name: str
+    rows: int
+    seconds: float
+
+
+def summarize(
+    store: Store,
+    names: Iterable[str] | None = None,
+    *,
+    timeout: float | None = None,
+    progress: Callable[[Summary], None] | None = None,
+) -> list[Summary]:
+    """Compute and store the summaries of the canned queries (those of ``names``, or
+    all that have one), under a new token of the store.
+
+    Args:
+        store: the store, open for writing (embedded or on a server).
+        names: the queries to summarize; by default every one with ``materialize``.
+        timeout: seconds each query may take on a server (``None``: the store's own).
+        progress: called after each summary is stored.
+
+    Raises:
+        BadParameterError: a name that is not a canned query with a summary.
+        StoreError: the store is read-only, failed, or its data changed meanwhile (the
+            summaries written are then stale, and not read).
+        QueryTimeoutError: a server stopped a query.
+    """
+    catalog = load_catalog()
+    chosen = materialized(catalog)
+    if names is not None:
+        wanted = list(names)
+        known = {query.name for query in chosen}
+        unknown = [name for name in wanted if name not in known]
+        if unknown:
+            raise BadParameterError(f"no summary for {', '.join(unknown)} "
+                                    f"(queries with one: {', '.join(sorted(known))})")
+        chosen = [catalog[name] for name in wanted]
+    token = store.begin_summaries()
+    done = []
+    for query in chosen:
+        options: dict[str, Any] = {"timeout": timeout} if store.remote and timeout else {}
+        started = time.perf_counter()
+        results = store.query(query.sparql(unbound=True), **options)
+        body, rows = _rows(query, results)
+        seconds = time.perf_counter() - started
+        body += _record(query.name, token=token, rows=rows, seconds=seconds)
+        store.write_summary(summary_graph(query.name), body)
+        summary = Summary(query.name, rows, seconds)
+        done.append(summary)
+        if progress is not None:
+            progress(summary)
+    if store.summary_token() != token:
+        raise StoreError("the data changed while the summaries were computed: they are "
+                         "stale and will not be read (run 'mandategraph summarize' again)")
+    return done
+
+
+def _rows(query: CannedQuery, results: Any) -> tuple[bytes, int]:
+    """The N-Triples of a query's solutions as numbered rows, and how many rows."""
+    if not isinstance(results, ox.QuerySolutions):
+        raise StoreError(f"query {query.name!r} is not a SELECT: it cannot be summarized")
+    variables = [v.value for v in results.variables]
+    if variables != list(query.columns):
+        raise StoreError(f"query {query.name!r} selects {variables}, its header says "
+                         f"{list(query.columns)}: the summary would not read back")
+    predicates = [ox.NamedNode(str(SUMMARY[name])) for name in variables]
+    triples: list[ox.Triple] = []
+    count = 0
+    for count, solution in enumerate(results, start=1):
+        row = ox.NamedNode(f"{SUMMARY_GRAPH}{query.name}:row:{count}")
+        triples.append(ox.Triple(row, _ROW, ox.Literal(str(count), datatype=_INTEGER)))
+        for predicate, value in zip(predicates, solution, strict=True):
+            if value is not None:
+                triples.append(ox.Triple(row, predicate, value))
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", count
+
+
+def _record(name: str, *, token: str, rows: int, seconds: float) -> bytes:
+    """The N-Triples that say which query a summary is of, its token and its size."""
+    graph = ox.NamedNode(f"{SUMMARY_GRAPH}{name}")
+    triples = [
+        ox.Triple(graph, _QUERY, ox.Literal(name)),
+        ox.Triple(graph, _TOKEN, ox.Literal(token)),
+        ox.Triple(graph, _ROWS, ox.Literal(str(rows), datatype=_INTEGER)),
+        ox.Triple(graph, _SECONDS, ox.Literal(f"{seconds:.3f}", datatype=_DECIMAL)),
+    ]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def fresh(store: Store, queries: Iterable[CannedQuery] | None = None) -> dict[str, int]:
+    """The summaries that may be read now (computed under the store's current token):
+    their rows, by query name.
+
+    Raises:
+        StoreError: the store failed.
+    """
+    chosen = list(materialized() if queries is None else queries)
+    chosen = [query for query in chosen if query.materialize is not None]
+    if not chosen:
+        return {}
+    token = store.summary_token()
+    if token is None:
+        return {}
+    clauses = " ".join(f"FROM NAMED <{summary_graph(query.name)}>" for query in chosen)
+    rows = store.query(
+        f"SELECT ?g ?token ?rows {clauses} WHERE {{ GRAPH ?g {{ "
+        f"?g <{SUMMARY.token}> ?token ; <{SUMMARY.rows}> ?rows }} }}")
+    found = {}
+    for row in rows:  # type: ignore[union-attr]
+        if row["token"].value == token:  # type: ignore[index, union-attr]
+            name = row["g"].value[len(SUMMARY_GRAPH):]  # type: ignore[index, union-attr]
+            found[name] = int(row["rows"].value)  # type: ignore[index, union-attr]
+    return found
+
+
+def summary_sparql(
+    query: CannedQuery,
+    values: Mapping[str, str] | None = None,
+    *,
+    page: Page | None = None,
+    next_row: bool = True,
+) -> str | None:
+    """The query that reads ``query``'s answer from its summary, with ``values`` bound
+    and cut to ``page`` as :meth:`CannedQuery.sparql` does; ``None`` when the summary
+    cannot answer (no summary, or a value of a parameter without a filter).
+
+    Raises:
+        BadParameterError: an unknown parameter or a value of the wrong type.
+    """
+    if query.materialize is None:
+        return None
+    bound = query.bindings(values)
+    filters = dict(query.materialize)
+    if any(filters.get(name) is None for name in bound):
+        return None
+    graph = summary_graph(query.name)
+    cells = "".join(f"  OPTIONAL {{ ?_summaryRow <{SUMMARY[c]}> ?{c} }}\n"
+                    for c in query.columns)
+    conditions = [f"({filters[name]})" for name in bound]
+    rows = f"  ?_summaryRow <{SUMMARY.row}> ?_summaryNumber .\n"
+    cut = ""
+    if page is not None:
+        size = page.size + (1 if next_row else 0)
+        if conditions:
+            cut = f"LIMIT {size} OFFSET {page.offset}\n"
+        else:
+            # rows are numbered from 1 without a gap: the page is a range of numbers
+            rows += (f"  FILTER(?_summaryNumber > {page.offset} && "
+                     f"?_summaryNumber <= {page.offset + size})\n")
+    where = rows + cells + "".join(f"  FILTER{c}\n" for c in conditions)
+    text = (f"SELECT {' '.join('?' + c for c in query.columns)}\nFROM <{graph}>\n"
+            f"WHERE {{\n{where}}}\nORDER BY ?_summaryNumber\n{cut}")
+    if not bound:
+        return text
+    return with_values(text, {f"_{name}": term for name, term in bound.items()})
+
+
+def canned_sparql(
+    store: Store,
+    query: CannedQuery,
+    values: Mapping[str, str] | None = None,
+    *,
+    page: Page | None = None,
+    next_row: bool = True,
+) -> str:
+    """The text that answers ``query`` on ``store``: from its summary when there is a
+    fresh one that can, else the query itself (:meth:`CannedQuery.sparql`).
+
+    Raises:
+        BadParameterError: an unknown parameter or a value of the wrong type.
+        StoreError: the store failed while its summaries were looked up.
+    """
+    text = summary_sparql(query, values, page=page, next_row=next_row)
+    if text is not None and query.name in fresh(store, [query]):
+        return text
+    return query.sparql(values, page=page, next_row=next_row)
