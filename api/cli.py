@@ -43,7 +43,7 @@ from mandategraph.api.cli_support import (
 )
 from mandategraph.api.codes import check_codes
 from mandategraph.api.settings import get_settings
-from mandategraph.errors import BadParameterError, DocumentError, ForbiddenError
+from mandategraph.errors import BadParameterError, DocumentError, ForbiddenError, StoreError
 from mandategraph.graph.backends import open_store as open_store_at
 from mandategraph.graph.curation import hide_candidates
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
@@ -437,14 +437,27 @@ def summarize_queries(
     with open_store(write=True) as store:
         done = store_summaries(store, names or None, timeout=timeout)
     print_table(["query", "rows", "seconds"],
-                [[s.name, str(s.rows), f"{s.seconds:.2f}"] for s in done])
+                [[s.name, "failed" if s.error else str(s.rows), f"{s.seconds:.2f}"]
+                 for s in done])
+    failed = [s for s in done if s.error]
+    if failed:
+        raise StoreError(f"{len(failed)} of {len(done)} summaries could not be stored "
+                         f"({', '.join(s.name for s in failed)}): those queries answer "
+                         "themselves")
 
 
 def store_summaries(store: Store, names: list[str] | None = None, *,
                     timeout: float | None = None) -> list[Summary]:
     """Summarize the canned queries on ``store``, telling each on stderr."""
-    return summarize(store, names, timeout=timeout, progress=lambda s: err.print(
-        f"summary of {s.name}: {s.rows} rows ({s.seconds:.2f} s)", highlight=False))
+    def told(summary: Summary) -> None:
+        if summary.error:
+            err.print(f"[red]no summary of {summary.name}[/red]: {summary.error}",
+                      highlight=False)
+        else:
+            err.print(f"summary of {summary.name}: {summary.rows} rows "
+                      f"({summary.seconds:.2f} s)", highlight=False)
+
+    return summarize(store, names, timeout=timeout, progress=told)
 
 
 app.add_typer(curation.app, name="candidates")

@@ -338,7 +338,8 @@ def run_worker(engine: str, data: Path, folder: Path, *, repeat: int, slow: floa
             started = time.perf_counter()
             done = summarize(store, timeout=SUMMARY_BUDGET)
             figures["summaries_s"] = time.perf_counter() - started
-            figures["summaries"] = {s.name: {"rows": s.rows, "s": s.seconds} for s in done}
+            figures["summaries"] = {s.name: {"rows": s.rows, "s": s.seconds, "error": s.error}
+                                    for s in done}
             print(f"  {engine}: summaries stored in {figures['summaries_s']:.1f} s",
                   file=sys.stderr, flush=True)
         try:

@@ -39,7 +39,12 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Namespace, URIRef
 
-from mandategraph.errors import BadParameterError, StoreError
+from mandategraph.errors import (
+    BadParameterError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    StoreError,
+)
 from mandategraph.graph.sparql.text import with_values
 from mandategraph.graph.store import Store
 from mandategraph.queries.catalog import CannedQuery, Page, load_catalog
@@ -70,13 +75,20 @@ def materialized(catalog: Mapping[str, CannedQuery] | None = None) -> list[Canne
     return [query for query in catalog.values() if query.materialize is not None]
 
 
+#: Rows asked at a time of a query that selects its page first (``activities``): at
+#: 10M triples Virtuoso fails on the whole list at once ("SR177: Misc Transaction Error").
+SUMMARY_PAGE = 10_000
+
+
 @dataclass(frozen=True)
 class Summary:
-    """One summary written: the query, its rows, and the seconds its query took."""
+    """One summary: the query, its rows, the seconds its query took, and why it could
+    not be stored (``error``; none stored then, and the query answers itself)."""
 
     name: str
     rows: int
     seconds: float
+    error: str | None = None
 
 
 def summarize(
@@ -97,9 +109,9 @@ def summarize(
 
     Raises:
         BadParameterError: a name that is not a canned query with a summary.
-        StoreError: the store is read-only, failed, or its data changed meanwhile (the
-            summaries written are then stale, and not read).
-        QueryTimeoutError: a server stopped a query.
+        StoreError: the store is read-only, or its data changed meanwhile (the
+            summaries written are then stale, and not read). A query that fails or
+            times out gives a :class:`Summary` with its ``error``, and no summary.
     """
     catalog = load_catalog()
     chosen = materialized(catalog)
@@ -112,16 +124,20 @@ def summarize(
                                     f"(queries with one: {', '.join(sorted(known))})")
         chosen = [catalog[name] for name in wanted]
     token = store.begin_summaries()
+    options: dict[str, Any] = {"timeout": timeout} if store.remote and timeout else {}
     done = []
     for query in chosen:
-        options: dict[str, Any] = {"timeout": timeout} if store.remote and timeout else {}
         started = time.perf_counter()
-        results = store.query(query.sparql(unbound=True), **options)
-        body, rows = _rows(query, results)
-        seconds = time.perf_counter() - started
-        body += _record(query.name, token=token, rows=rows, seconds=seconds)
-        store.write_summary(summary_graph(query.name), body)
-        summary = Summary(query.name, rows, seconds)
+        try:
+            body, rows = _answer(store, query, options)
+        except (QueryTimeoutError, QuerySyntaxError, StoreError) as exc:
+            # the others are still worth storing; this one answers itself
+            summary = Summary(query.name, 0, time.perf_counter() - started, error=str(exc))
+        else:
+            seconds = time.perf_counter() - started
+            body += _record(query.name, token=token, rows=rows, seconds=seconds)
+            store.write_summary(summary_graph(query.name), body)
+            summary = Summary(query.name, rows, seconds)
         done.append(summary)
         if progress is not None:
             progress(summary)
@@ -131,8 +147,27 @@ def summarize(
     return done
 
 
-def _rows(query: CannedQuery, results: Any) -> tuple[bytes, int]:
-    """The N-Triples of a query's solutions as numbered rows, and how many rows."""
+def _answer(store: Store, query: CannedQuery, options: dict[str, Any]) -> tuple[bytes, int]:
+    """The N-Triples of a query's whole answer as numbered rows, and how many rows: in
+    one query, or a page of :data:`SUMMARY_PAGE` rows at a time for a query that selects
+    its page first."""
+    if not query.pages_inside:
+        return _rows(query, store.query(query.sparql(unbound=True), **options))
+    bodies, count, number = [], 0, 1
+    while True:
+        page = Page(number, SUMMARY_PAGE)
+        text = query.sparql(unbound=True, page=page, next_row=False)
+        body, rows = _rows(query, store.query(text, **options), first=count + 1)
+        bodies.append(body)
+        count += rows
+        if rows < SUMMARY_PAGE:
+            return b"".join(bodies), count
+        number += 1
+
+
+def _rows(query: CannedQuery, results: Any, *, first: int = 1) -> tuple[bytes, int]:
+    """The N-Triples of a query's solutions as rows numbered from ``first``, and how
+    many rows."""
     if not isinstance(results, ox.QuerySolutions):
         raise StoreError(f"query {query.name!r} is not a SELECT: it cannot be summarized")
     variables = [v.value for v in results.variables]
@@ -143,8 +178,9 @@ def _rows(query: CannedQuery, results: Any) -> tuple[bytes, int]:
     triples: list[ox.Triple] = []
     count = 0
     for count, solution in enumerate(results, start=1):
-        row = ox.NamedNode(f"{SUMMARY_GRAPH}{query.name}:row:{count}")
-        triples.append(ox.Triple(row, _ROW, ox.Literal(str(count), datatype=_INTEGER)))
+        number = first + count - 1
+        row = ox.NamedNode(f"{SUMMARY_GRAPH}{query.name}:row:{number}")
+        triples.append(ox.Triple(row, _ROW, ox.Literal(str(number), datatype=_INTEGER)))
         for predicate, value in zip(predicates, solution, strict=True):
             if value is not None:
                 triples.append(ox.Triple(row, predicate, value))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
+from typer.testing import CliRunner
 
 from mandategraph.errors import BadParameterError, StoreError
 from mandategraph.graph.build import build
@@ -143,3 +144,30 @@ def test_the_resolution_parameter_keeps_only_that_resolution(name: str,
     everything = rows(built_store, load_catalog()[name].sparql())
     assert found and {row[0] for row in found} == {symbol}
     assert len(found) < len(everything)
+
+
+def test_a_query_that_pages_itself_is_summarized_page_by_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mandategraph.queries.summaries.SUMMARY_PAGE", 7)
+    query = load_catalog()["activities"]
+    with Store.open(tmp_path / "store") as store:
+        build(store, corpus=CORPUS, reason=False, validate=False)
+        [done] = summarize(store, ["activities"])
+        live = rows(store, query.sparql())
+        assert done.error is None and done.rows == len(live) > 3 * 7
+        assert rows(store, summary_sparql(query) or "") == live
+
+
+def test_the_summarize_command_lists_what_it_stored(tmp_path: Path, runner: CliRunner) -> None:
+    from mandategraph.api.cli import app
+
+    location = str(tmp_path / "store")
+    built = runner.invoke(app, ["--store", location, "build", "--no-reason"])
+    assert built.exit_code == 0, built.output
+    assert "summary of partnerships" in built.output
+    done = runner.invoke(app, ["--store", location, "summarize", "timeline",
+                               "state-coverage"])
+    assert done.exit_code == 0, done.output
+    assert "timeline" in done.output and "state-coverage" in done.output
+    wrong = runner.invoke(app, ["--store", location, "summarize", "actor-profile"])
+    assert wrong.exit_code != 0 and "no summary for actor-profile" in wrong.output
