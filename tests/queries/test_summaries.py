@@ -13,10 +13,11 @@ from typer.testing import CliRunner
 
 from mandategraph.errors import BadParameterError, StoreError
 from mandategraph.graph.build import build
-from mandategraph.graph.sparql.results import to_table
+from mandategraph.graph.sparql.results import Table, to_table
 from mandategraph.graph.store import Store
 from mandategraph.ontology.namespaces import GRAPH, MG
 from mandategraph.queries.catalog import Page, load_catalog, load_query
+from mandategraph.queries.compliance import run_checks
 from mandategraph.queries.summaries import (
     canned_sparql,
     fresh,
@@ -72,6 +73,16 @@ def test_summaries_read_back_every_query_with_its_filters_and_pages(summarized: 
                     store, query.sparql(values, page=page)), (query.name, values, page)
             checked += bool(live)
     assert checked >= 15  # most of these have rows on the corpus
+
+
+@pytest.mark.server
+def test_the_compliance_checks_find_the_same_from_the_summaries(summarized: Store) -> None:
+    def run(text: str) -> Table:
+        return to_table(summarized.query(text))
+
+    from_summaries = run_checks(run, store=summarized)
+    assert from_summaries == run_checks(run)
+    assert len(from_summaries) >= 5
 
 
 @pytest.mark.server
