@@ -263,7 +263,8 @@ def run_canned(request: Request, name: str) -> Response:
         # one row past the page tells whether there is a next one (not in the SPARQL
         # results formats, which have no place for links)
         text = canned_sparql(request.app.state.store, query, values, page=page,
-                             next_row=fmt not in SPARQL_FORMATS)
+                             next_row=fmt not in SPARQL_FORMATS,
+                             limit=request.app.state.settings.max_rows)
         # a code the graph does not know would give no rows: refused, naming the closest
         check_codes(request.app.state.store, values)
     except BadParameterError as exc:

@@ -257,7 +257,10 @@ def engine_store(engine: str, folder: Path, data: Path, figures: dict[str, Any],
         # the server stops a query at the budget itself (it takes no timeout per request)
         server: Any = oxigraph_server(folder, timeout_s=max(1, int(budget)))
     else:
-        server = virtuoso_server(folder, settings={"Parameters": VIRTUOSO_BUFFERS})
+        # the server's own limit as long as the summaries' (each request sends its own)
+        server = virtuoso_server(folder, settings={
+            "Parameters": VIRTUOSO_BUFFERS,
+            "SPARQL": {"MaxQueryExecutionTime": str(int(SUMMARY_BUDGET))}})
     with server as url:
         if engine == "virtuoso":
             started = time.perf_counter()
@@ -347,7 +350,7 @@ def run_worker(engine: str, data: Path, folder: Path, *, repeat: int, slow: floa
             # picking it is part of the time
             def text_of(query: Any, page: Any = None) -> Callable[[], str]:
                 if summarized:
-                    return lambda: canned_sparql(store, query, {}, page=page)
+                    return lambda: canned_sparql(store, query, {}, page=page, limit=MAX_ROWS)
                 return lambda: query.sparql({}, page=page)  # type: ignore[no-any-return]
 
             runs_of: list[tuple[str, Callable[[], str]]] = []

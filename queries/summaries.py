@@ -231,10 +231,13 @@ def summary_sparql(
     *,
     page: Page | None = None,
     next_row: bool = True,
+    limit: int | None = None,
 ) -> str | None:
     """The query that reads ``query``'s answer from its summary, with ``values`` bound
     and cut to ``page`` as :meth:`CannedQuery.sparql` does; ``None`` when the summary
-    cannot answer (no summary, or a value of a parameter without a filter).
+    cannot answer (no summary, or a value of a parameter without a filter). ``limit``:
+    the caller reads no more rows than this (its row cap), so, without a page or a
+    filter, only the first ``limit + 1`` rows are read (one more says it was cut).
 
     Raises:
         BadParameterError: an unknown parameter or a value of the wrong type.
@@ -259,6 +262,8 @@ def summary_sparql(
             # rows are numbered from 1 without a gap: the page is a range of numbers
             rows += (f"  FILTER(?_summaryNumber > {page.offset} && "
                      f"?_summaryNumber <= {page.offset + size})\n")
+    elif limit is not None and not conditions:
+        rows += f"  FILTER(?_summaryNumber <= {limit + 1})\n"
     where = rows + cells + "".join(f"  FILTER{c}\n" for c in conditions)
     text = (f"SELECT {' '.join('?' + c for c in query.columns)}\nFROM <{graph}>\n"
             f"WHERE {{\n{where}}}\nORDER BY ?_summaryNumber\n{cut}")
@@ -274,15 +279,17 @@ def canned_sparql(
     *,
     page: Page | None = None,
     next_row: bool = True,
+    limit: int | None = None,
 ) -> str:
     """The text that answers ``query`` on ``store``: from its summary when there is a
-    fresh one that can, else the query itself (:meth:`CannedQuery.sparql`).
+    fresh one that can, else the query itself (:meth:`CannedQuery.sparql`); ``limit``:
+    the caller's row cap (see :func:`summary_sparql`).
 
     Raises:
         BadParameterError: an unknown parameter or a value of the wrong type.
         StoreError: the store failed while its summaries were looked up.
     """
-    text = summary_sparql(query, values, page=page, next_row=next_row)
+    text = summary_sparql(query, values, page=page, next_row=next_row, limit=limit)
     if text is not None and query.name in fresh(store, [query]):
         return text
     return query.sparql(values, page=page, next_row=next_row)

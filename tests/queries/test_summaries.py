@@ -68,6 +68,10 @@ def test_summaries_read_back_every_query_with_its_filters_and_pages(summarized: 
             assert text is not None and f"FROM <{summary_graph(query.name)}>" in text
             live = rows(store, query.sparql(values))
             assert rows(store, text) == live, (query.name, values)
+            # a row cap of 4: the first 5 rows (one more says it was cut), all of them
+            # read only where no filter decides which rows come first
+            capped = rows(store, summary_sparql(query, values, limit=4) or "")
+            assert capped[:5] == live[:5] and (values or len(capped) == min(5, len(live)))
             for page in (Page(1, 2), Page(2, 3)):
                 assert rows(store, summary_sparql(query, values, page=page) or "") == rows(
                     store, query.sparql(values, page=page)), (query.name, values, page)
