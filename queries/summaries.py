@@ -283,7 +283,8 @@ def canned_sparql(
 ) -> str:
     """The text that answers ``query`` on ``store``: from its summary when there is a
     fresh one that can, else the query itself (:meth:`CannedQuery.sparql`); ``limit``:
-    the caller's row cap (see :func:`summary_sparql`).
+    the caller's row cap (see :func:`summary_sparql`), which a query that selects its
+    page first (a ``# PAGE`` line) takes as its first page, plus one row.
 
     Raises:
         BadParameterError: an unknown parameter or a value of the wrong type.
@@ -292,4 +293,8 @@ def canned_sparql(
     text = summary_sparql(query, values, page=page, next_row=next_row, limit=limit)
     if text is not None and query.name in fresh(store, [query]):
         return text
+    if page is None and limit is not None and query.pages_inside:
+        # the rows the caller keeps, plus one that says the answer was cut: a query that
+        # selects its page first computes its columns for those only
+        return query.sparql(values, page=Page(1, limit), next_row=True)
     return query.sparql(values, page=page, next_row=next_row)

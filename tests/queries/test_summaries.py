@@ -102,6 +102,15 @@ def test_a_write_makes_the_summaries_stale(summarized: Store) -> None:
     assert set(fresh(store)) == {"partnerships"}
 
 
+def test_a_row_cap_is_the_first_page_of_a_query_that_pages_itself() -> None:
+    query = load_catalog()["actor-profile"]
+    with Store.open("memory") as store:
+        text = canned_sparql(store, query, {"actor": "CICAD"}, limit=4)
+        assert text == query.sparql({"actor": "CICAD"}, page=Page(1, 4), next_row=True)
+        assert canned_sparql(store, query, {"actor": "CICAD"}) == query.sparql(
+            {"actor": "CICAD"})
+
+
 def test_a_parameter_without_a_filter_goes_to_the_query(tmp_path: Path) -> None:
     query = load_catalog()["activities"]
     assert summary_sparql(query, {"actor": "CICTE"}) is None  # requesters are no column
