@@ -48,7 +48,7 @@ from mandategraph.graph.backends import open_store as open_store_at
 from mandategraph.graph.curation import hide_candidates
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
 from mandategraph.graph.store import MEMORY, Store
-from mandategraph.queries.summaries import Summary, canned_sparql, summarize
+from mandategraph.queries.summaries import Summary, canned_sparql, fresh, summarize
 
 #: The commands of other modules, named here so that importing this module adds them.
 MORE_COMMANDS = (cli_corpus, cli_documents, cli_reviews, cli_search)
@@ -399,6 +399,8 @@ def stats(
     """Figures of the graph: documents, resolutions, mandates, activities, actors."""
     with open_store(write=False) as store:
         figures = store.stats()
+        # the canned queries answered from a summary (the others run themselves)
+        figures["fresh summaries"] = len(fresh(store))
         warn_if_stale(store)
     if as_json:
         out.print_json(json.dumps(figures))

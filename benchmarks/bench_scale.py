@@ -308,7 +308,8 @@ def rdflib_runner(dataset: Any, budget: float) -> Callable[[str, int | None], An
 
 
 def run_worker(engine: str, data: Path, folder: Path, *, repeat: int, slow: float,
-               budget: float, endpoint: bool, summaries: bool = False) -> dict[str, Any]:
+               budget: float, endpoint: bool, summaries: bool = False,
+               summary_budget: float = SUMMARY_BUDGET) -> dict[str, Any]:
     """Everything measured on one engine (see the module); JSON-ready. With
     ``summaries``, the canned queries' summaries are stored after the load (timed) and
     the queries run as the product runs them then: from their summaries."""
@@ -339,7 +340,7 @@ def run_worker(engine: str, data: Path, folder: Path, *, repeat: int, slow: floa
         summarized = summaries and engine != "rdflib"
         if summarized:
             started = time.perf_counter()
-            done = summarize(store, timeout=SUMMARY_BUDGET)
+            done = summarize(store, timeout=summary_budget)
             figures["summaries_s"] = time.perf_counter() - started
             figures["summaries"] = {s.name: {"rows": s.rows, "s": s.seconds, "error": s.error}
                                     for s in done}
@@ -503,7 +504,7 @@ def run_engine(engine: str, data: Path, args: argparse.Namespace) -> dict[str, A
     if not args.endpoint:
         command.append("--no-endpoint")
     if args.summaries:
-        command.append("--summaries")
+        command += ["--summaries", "--summary-budget", str(args.summary_budget)]
     started = time.perf_counter()
     try:
         done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True,
@@ -644,6 +645,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--summaries", action="store_true",
                         help="store the canned queries' summaries after the load (timed), "
                              "and run the queries as the product then does: from them")
+    parser.add_argument("--summary-budget", type=float, default=SUMMARY_BUDGET,
+                        help="seconds one query may take while its summary is computed")
     parser.add_argument("--record", action="store_true", help="append to RESULTS.md")
     parser.add_argument("--from-json", action="store_true",
                         help="only write the tables from the saved JSON files of the sizes")
@@ -654,7 +657,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         figures = run_worker(args.worker, args.file, args.folder, repeat=args.repeat,
                              slow=args.slow, budget=args.budget, endpoint=args.endpoint,
-                             summaries=args.summaries)
+                             summaries=args.summaries, summary_budget=args.summary_budget)
         figures["worker_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(figures))
         return 0
