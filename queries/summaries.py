@@ -20,9 +20,9 @@ by the filter over the columns that its header gives (``actor: "?actor_a = ?_act
 (:meth:`~mandategraph.graph.store.Store.summary_token`) is the one it was computed
 under: the embedded store forgets its token before every write of data, a SPARQL
 server's token is the generation that every write through mandategraph changes. A
-stale summary is never read: the query runs itself, as it would without one. Writes
-made around mandategraph (a server's bulk loader) are not seen until
-``mandategraph register-graphs``, as for the result cache.
+stale summary is never read: the query runs itself, as it would without one. A write
+made around mandategraph (a server's bulk loader) changes no token: run
+``mandategraph summarize`` after one (on Virtuoso, ``register-graphs`` makes a new token).
 
 The summary graphs are not among the project's graphs (not in a Virtuoso union); on
 Oxigraph they are named graphs like any other, so in the union default graph, under
