@@ -312,6 +312,12 @@ def _materialize(
         if value is not None and not isinstance(value, str):
             raise BadParameterError(
                 f"query {name!r}: the filter of {key!r} in 'materialize' must be text or null")
+        if value is not None:
+            try:
+                ox.Store().query(f"ASK {{ FILTER({value}) }}", prefixes=PREFIXES)
+            except SyntaxError as exc:
+                raise BadParameterError(f"query {name!r}: the filter of {key!r} in "
+                                        f"'materialize' does not parse: {exc}") from exc
     return tuple((p.name, declared.get(p.name)) for p in params)
 
 

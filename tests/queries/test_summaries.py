@@ -150,6 +150,7 @@ def test_the_summaries_token_outlives_the_process_until_a_write(tmp_path: Path) 
     ("#+ materialize: [theme]", "must be a map"),
     ("#+ materialize: {colour: null}", "not a parameter"),
     ("#+ materialize: {theme: 3}", "must be text or null"),
+    ("#+ materialize: {theme: \"?s = \"}", "does not parse"),
 ])
 def test_a_bad_materialize_header_is_refused(tmp_path: Path, header: str, message: str) -> None:
     path = tmp_path / "mine.rq"
