@@ -145,7 +145,7 @@ def shape_failures(texts: list[bytes]) -> dict[int, MandategraphError]:
     """
     from mandategraph.ontology.validation import conforms
 
-    if not texts or conforms(_WORKER["reference_nt"] + b"".join(texts).decode("utf-8")):
+    if not texts or conforms(b"".join(texts).decode("utf-8"), context=_WORKER["reference_nt"]):
         return {}
     failed = {}
     for index, text in enumerate(texts):
