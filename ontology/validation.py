@@ -210,7 +210,8 @@ def conforms(data: str, *, context: str = "") -> bool:
         _RUDOF.context = context
     engine.begin_staging()
     try:
-        _read(engine, data, merge=True)
+        if data:  # rudof refuses an empty input
+            _read(engine, data, merge=True)
         return bool(engine.validate_shacl().conforms)
     finally:
         engine.rollback_staging()

@@ -306,6 +306,7 @@ def test_the_quick_check_reads_the_context_once_and_checks_each_data_apart() -> 
     assert conforms(own, context=reference) is True
     assert conforms(own, context="") is False
     assert conforms(own, context=reference) is True
+    assert conforms("", context=reference) is True  # the reference data alone
 
 
 def test_the_quick_check_refuses_what_is_not_n_triples() -> None:
