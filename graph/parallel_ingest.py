@@ -145,7 +145,7 @@ def shape_failures(texts: list[bytes]) -> dict[int, MandategraphError]:
     """
     from mandategraph.ontology.validation import conforms
 
-    if not texts or conforms(_WORKER["reference_nt"] + b"".join(texts).decode("utf-8")):
+    if not texts or conforms(b"".join(texts).decode("utf-8"), context=_WORKER["reference_nt"]):
         return {}
     failed = {}
     for index, text in enumerate(texts):
@@ -322,7 +322,7 @@ def ingest_many(
 
     def write() -> None:
         batch, results = waiting
-        stored = _store_chunk(store, batch, results, report)
+        stored = _store_chunk(store, batch, results, report, checked=validate)
         for result in stored:
             if on_stored is not None:
                 on_stored(result)
@@ -417,10 +417,11 @@ def _run_on_dask(scheduler: str, todo: list[Path], chunk: int, hashes: dict[Path
 
 
 def _store_chunk(store: Store, batch: list[Path], results: list[tuple[str, Any]],
-                 report: ParallelReport) -> list[IngestResult]:
+                 report: ParallelReport, *, checked: bool) -> list[IngestResult]:
     """Write the extracted documents of a batch of chunks (:meth:`Store.replace_graphs`,
     the new ones with the bulk loader, then their content hashes in one transaction: a
-    document is stored, and skipped by the next run, once its hash is)."""
+    document is stored, and skipped by the next run, once its hash is). ``checked``: the
+    workers read their N-Triples strictly (the shapes check), so the loader need not."""
     writes: dict[URIRef, bytes] = {}
     stamps: dict[URIRef, bytes] = {}
     stored: list[IngestResult] = []
@@ -437,6 +438,6 @@ def _store_chunk(store: Store, batch: list[Path], results: list[tuple[str, Any]]
             graph=str(graph_iri), triples=value["triples"], language=value["language"],
             kind=value["kind"], warnings=value["warnings"],
         ))
-    store.replace_graphs(list(writes.items()), stamps=stamps, bulk=True)
+    store.replace_graphs(list(writes.items()), stamps=stamps, bulk=True, lenient=checked)
     report.stored.extend(stored)
     return stored

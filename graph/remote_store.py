@@ -395,12 +395,13 @@ class RemoteStore(Store):
 
     def replace_graphs(self, graphs: Sequence[tuple[URIRef, bytes]], *,
                        stamps: Mapping[URIRef, bytes] | None = None,
-                       bulk: bool = False) -> None:
+                       bulk: bool = False, lenient: bool = False) -> None:
         """Replace several named graphs with N-Quads bodies: one update on the Oxigraph
         server (one transaction), one Graph Store Protocol PUT each on Virtuoso.
 
         Each graph's stamp (see :meth:`Store.replace_graphs`) goes in with its graph;
-        ``bulk`` changes nothing here: a server's writes are already whole graphs.
+        ``bulk`` and ``lenient`` change nothing here: a server's writes are already whole
+        graphs, and the server parses them as it does.
         """
         self._check_writable()
         if not graphs:

@@ -267,13 +267,35 @@ def write_index(store: Store, location: str | Path) -> int:
     The signature recorded is the store's as it is on disk now: call this once the
     writes are committed.
     """
-    connection = build_index(entries(store), index_path(location))
+    return install_index(build_index_file(store, location), location)
+
+
+def build_index_file(store: Store, location: str | Path) -> Path:
+    """Build the index of ``store`` into a new file beside the one of the store at
+    ``location``, without a signature yet; :func:`install_index` puts it in place.
+
+    The index can so be built while the store is still open for writes that do not
+    touch what it holds (the registry refresh of an ``ingest``), and the file a reader
+    opens is never half written.
+    """
+    built = index_path(location).with_suffix(".building")
+    build_index(entries(store), built).close()
+    return built
+
+
+def install_index(built: Path, location: str | Path) -> int:
+    """Record the signature of the store at ``location`` (its writes committed by now)
+    in the index file ``built`` from :func:`build_index_file`, and move it in place;
+    entries written."""
+    connection = sqlite3.connect(str(built))
     try:
         connection.execute("INSERT INTO meta VALUES ('signature', ?)", (_signature(location),))
         connection.commit()
-        return int(connection.execute("SELECT count(*) FROM entries").fetchone()[0])
+        count = int(connection.execute("SELECT count(*) FROM entries").fetchone()[0])
     finally:
         connection.close()
+    built.replace(index_path(location))
+    return count
 
 
 def open_index(store: Store) -> sqlite3.Connection:

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mandategraph.api.cli import app
-from mandategraph.graph.search import index_path, open_index, search
+from mandategraph.graph.search import build_index, entries, index_path, open_index, search
 from mandategraph.graph.store import Store
 from tests.support import unavailable
 
@@ -81,6 +81,24 @@ def test_every_word_must_match_and_nonsense_finds_nothing(index: object) -> None
     assert search(index, "Kingstown zzyzx")[0] == 0  # type: ignore[arg-type]
     assert search(index, "   ")[0] == 0  # type: ignore[arg-type]
     assert search(index, '"" OR * NEAR(')[0] == 0  # type: ignore[arg-type]
+
+
+def test_the_index_ingest_builds_alongside_the_registry_is_a_rebuild_of_the_store(
+    location: Path,
+) -> None:
+    # ingest --no-reason builds the index in a thread while it refreshes the registry
+    query = "SELECT keys, iri, kind, title, text, language FROM entries ORDER BY iri, kind"
+    with Store.open(location, read_only=True) as store:
+        connection = open_index(store)
+        # the file beside the store, its signature the store's: not one built in memory
+        files = [row[2] for row in connection.execute("PRAGMA database_list")]
+        assert files == [str(index_path(location))]
+        written = connection.execute(query).fetchall()
+        connection.close()
+        rebuilt = build_index(entries(store))
+        assert written and written == rebuilt.execute(query).fetchall()
+        rebuilt.close()
+    assert not list(location.parent.glob("*.building"))
 
 
 def test_the_cli_searches_and_remove_rewrites_the_index(location: Path) -> None:

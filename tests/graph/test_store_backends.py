@@ -189,8 +189,9 @@ def test_several_graphs_are_replaced_in_one_call(open_backend: Opener) -> None:
     ]
 
 
-@pytest.mark.parametrize("bulk", [False, True])
-def test_stamps_go_in_with_their_graphs(open_backend: Opener, bulk: bool) -> None:
+@pytest.mark.parametrize(("bulk", "lenient"), [(False, False), (True, False), (True, True)])
+def test_stamps_go_in_with_their_graphs(open_backend: Opener, bulk: bool,
+                                        lenient: bool) -> None:
     # the bulk ingest's content hashes: written with each replaced graph, after the new
     # ones (embedded, bulk loader), and in the union on every backend
     from mandategraph.graph.store import quads_of
@@ -202,7 +203,7 @@ def test_stamps_go_in_with_their_graphs(open_backend: Opener, bulk: bool) -> Non
     store.replace_graphs(
         [(G1, quads_of(G1, DOC_A.serialize(format="nt", encoding="utf-8"))),
          (G2, quads_of(G2, DOC_B.serialize(format="nt", encoding="utf-8")))],
-        stamps=stamps, bulk=bulk)
+        stamps=stamps, bulk=bulk, lenient=lenient)
     assert {g.graph: g.triples for g in store.graphs()} == {str(G1): 3, str(G2): 2}
     assert values(store, "SELECT ?h WHERE { GRAPH ?g { ?g <urn:x:hash> ?h } }") == [
         "h1", "h2",

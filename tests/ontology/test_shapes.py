@@ -292,6 +292,31 @@ def test_the_quick_check_agrees_on_every_rule_of_the_broken_file() -> None:
     assert conforms(valid) is True  # the engine is reused with its data cleared
 
 
+def test_the_quick_check_reads_the_context_once_and_checks_each_data_apart() -> None:
+    reference = _parse(PREFIXES + REFERENCE).serialize(format="nt")
+    documents = _parse(VALID).serialize(format="nt")
+    own = "".join(line + "\n" for line in documents.splitlines()
+                  if line and line + "\n" not in reference)
+    # the activity's theme, states and body are typed only in the reference data
+    assert conforms(own) is False
+    assert conforms(own, context=reference) is True
+    broken = _parse(BROKEN).serialize(format="nt")
+    assert conforms(broken, context=reference) is False
+    # the broken data is gone with its check: the same context, valid data again
+    assert conforms(own, context=reference) is True
+    assert conforms(own, context="") is False
+    assert conforms(own, context=reference) is True
+    assert conforms("", context=reference) is True  # the reference data alone
+
+
 def test_the_quick_check_refuses_what_is_not_n_triples() -> None:
     with pytest.raises(ValidationError, match="not N-Triples"):
         conforms("<urn:a> <urn:b> unquoted words .\n")
+    reference = _parse(PREFIXES + REFERENCE).serialize(format="nt")
+    with pytest.raises(ValidationError, match="not N-Triples"):
+        conforms("<urn:a> <urn:b> unquoted words .\n", context=reference)
+    # what was read of it before the error is rolled back with it
+    assert conforms(_parse(VALID).serialize(format="nt"), context=reference) is True
+    with pytest.raises(ValidationError, match="not N-Triples"):
+        conforms("", context="<urn:a> <urn:b> unquoted words .\n")
+    assert conforms(_parse(VALID).serialize(format="nt")) is True
