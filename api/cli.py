@@ -231,19 +231,15 @@ def ingest(
                 highlight=False, soft_wrap=True,
             )
             cli_documents.warn_if_says_nothing(store, result.graph, path.name)
-        from mandategraph.ontology.reasoning import java_available
+        refresh_registry(store)
+        if reason and settings.reason:
+            from mandategraph.ontology.reasoning import java_available
 
-        # also repairs an inferred graph left stale by an interrupted run
-        reasoned = reason and settings.reason and java_available()
-        location = state.store_location or settings.store
-        # the registry graph holds nothing the search index reads: without inferences
-        # to come, the index is built while the registry is refreshed
-        with cli_search.IndexAlongside(store, location, start=not reasoned) as index:
-            refresh_registry(store)
-        if reasoned:
-            materialize_inferences(store)
+            # also repairs an inferred graph left stale by an interrupted run
+            if java_available():
+                materialize_inferences(store)
         warn_if_stale(store)
-    cli_search.refresh_index(location, built=index.built)
+    cli_search.refresh_index(state.store_location or settings.store)
 
 
 # -- reading ---------------------------------------------------------------------------

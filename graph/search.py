@@ -272,11 +272,8 @@ def write_index(store: Store, location: str | Path) -> int:
 
 def build_index_file(store: Store, location: str | Path) -> Path:
     """Build the index of ``store`` into a new file beside the one of the store at
-    ``location``, without a signature yet; :func:`install_index` puts it in place.
-
-    The index can so be built while the store is still open for writes that do not
-    touch what it holds (the registry refresh of an ``ingest``), and the file a reader
-    opens is never half written.
+    ``location``, without a signature yet; :func:`install_index` puts it in place, so
+    the file a reader opens is never half written.
     """
     built = index_path(location).with_suffix(".building")
     build_index(entries(store), built).close()
