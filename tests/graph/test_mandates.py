@@ -7,6 +7,7 @@ from rdflib.namespace import PROV
 
 from mandategraph.graph.mandates import (
     Paragraph,
+    _first_tokens,
     load_cues,
     own_kind,
     refresh_registry,
@@ -148,3 +149,39 @@ def test_a_paragraph_on_two_subjects_has_both_themes() -> None:
             "les domaines de la lutte contre le terrorisme, du financement du terrorisme, de "
             "la sécurité et du délit cybernétiques")
     assert set(text_themes(text, registry)) == {"counter-terrorism-legislation", "cybersecurity"}
+
+
+def test_themes_found_by_word_are_those_every_pattern_finds() -> None:
+    """The patterns are looked up by a first word of the text: on every line of the
+    bundled report and of the test reports, and on plurals and words run together, the
+    themes are those that searching every pattern of every theme finds."""
+    import re
+    from pathlib import Path
+
+    from mandategraph.ontology.registry import fold
+
+    registry = load_registry()
+    every = [(s.code, re.compile(r"(?<!\w)" + " ".join(
+        re.escape(w) + "(?:s|es|x)?" for w in fold(s.text).split()) + r"(?!\w)"))
+        for s in registry.surfaces("theme")
+        if fold(s.text).split() and not (s.form == "acronym" and len(s.text) < 4)]
+    folder = Path(__file__).resolve().parents[2]
+    lines = [line for path in [*folder.glob("corpus/*.txt"),
+                               *folder.glob("tests/data/reports/*.txt")]
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines += ["des trafics de drogues et des armes à feu", "cybersécuritéx terrorismes",
+              "la traite-des personnes", "TERRORISME"]
+    assert len(lines) > 100
+    found_some = 0
+    for line in lines:
+        words = fold(line)
+        expected = {code for code, pattern in every if pattern.search(words)}
+        assert set(text_themes(line, registry)) == expected, line
+        found_some += bool(expected)
+    assert found_some > 20
+
+
+def test_the_word_a_theme_pattern_needs() -> None:
+    assert _first_tokens("drogue") == {"drogue", "drogues", "droguees", "droguex"}
+    assert _first_tokens("anti-drogue") == {"anti"}
+    assert _first_tokens("-x") is None

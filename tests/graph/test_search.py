@@ -111,3 +111,26 @@ def test_the_cli_searches_and_remove_rewrites_the_index(location: Path) -> None:
     assert code == 0 and "0 results" in err and "Kingstown" not in out
     code, _out, err = run(runner, "--store", str(location), "search", "x", "--kind", "thing")
     assert code == 2
+
+
+def test_an_activity_is_shown_by_the_sentence_that_names_it(location: Path) -> None:
+    """Each activity's entry: one of its quotes as text, the one that names it wherever
+    one does; the labels of its classes in its document's language as more words."""
+    query = """SELECT ?x ?q WHERE { ?x a mg:Activity ; prov:wasDerivedFrom/mg:quote ?q }"""
+    with Store.open(location, read_only=True) as store:
+        quotes: dict[str, set[str]] = {}
+        for row in store.query(query):  # type: ignore[union-attr]
+            quotes.setdefault(row["x"].value, set()).add(row["q"].value)
+        found = [e for e in entries(store) if e.kind == "activity"]
+    assert len(found) >= 20 and sum(e.iri in quotes for e in found) >= 20
+    named = 0
+    for entry in found:
+        if entry.iri not in quotes:
+            continue
+        assert entry.text in quotes[entry.iri]
+        if any(entry.title.casefold() in q.casefold() for q in quotes[entry.iri]):
+            assert entry.title.casefold() in entry.text.casefold(), entry
+            named += len(quotes[entry.iri]) > 1
+    assert named >= 5  # activities read from more than one sentence, shown by their own
+    spanish = [e for e in found if e.language == "es"]
+    assert spanish and any("formación" in e.extra or "curso" in e.extra for e in spanish)
