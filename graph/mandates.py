@@ -89,6 +89,17 @@ SELECT DISTINCT ?p ?span WHERE {
 }
 """
 
+# the lineage of resolutions (mg:continues), walked in Python: recalls between two
+# resolutions, and the series and date of each. Virtuoso, in some server sessions, paired
+# a resolution with itself when the canned query joined these in SPARQL
+RECALLS_QUERY = "SELECT DISTINCT ?later ?earlier WHERE { ?later mg:recalls ?earlier }"
+RESOLUTIONS_QUERY = "SELECT DISTINCT ?r WHERE { ?r a mg:Resolution }"
+SERIES_QUERY = """
+SELECT DISTINCT ?r ?series ?issued WHERE { ?r dcterms:isPartOf ?series ; dcterms:issued ?issued }
+"""
+#: How many mg:recalls a resolution's lineage follows.
+RECALL_HOPS = 4
+
 # the units of organizations, walked in Python: an unbounded mg:subOrganizationOf* with
 # an open end is refused by some engines (Virtuoso)
 UNITS_QUERY = "SELECT ?org ?parent WHERE { ?org mg:subOrganizationOf ?parent }"
@@ -277,6 +288,33 @@ def text_themes(text: str, registry: Registry) -> list[str]:
     return [code for code in patterns.codes if code in found]
 
 
+def lineage(store: Store) -> set[tuple[str, str]]:
+    """The (later, earlier) pairs of ``mg:continues``: a resolution and one it recalls
+    within :data:`RECALL_HOPS` hops, or one of its series issued before it (dates
+    compared as text, as ``STR`` does); never a resolution and itself."""
+    recalls: dict[str, set[str]] = {}
+    for row in store.query(RECALLS_QUERY):  # type: ignore[union-attr]
+        recalls.setdefault(row["later"].value, set()).add(row["earlier"].value)
+    resolutions = {row["r"].value for row in store.query(RESOLUTIONS_QUERY)}  # type: ignore[union-attr]
+    pairs: set[tuple[str, str]] = set()
+    for start in recalls.keys() & resolutions:  # not the reports that recall them
+        reached: set[str] = set()
+        frontier = {start}
+        for _ in range(RECALL_HOPS):
+            frontier = {e for r in frontier for e in recalls.get(r, ())} - reached
+            reached |= frontier
+        pairs.update((start, earlier) for earlier in reached)
+    series: dict[str, list[tuple[str, str]]] = {}
+    for row in store.query(SERIES_QUERY):  # type: ignore[union-attr]
+        series.setdefault(row["series"].value, []).append(
+            (row["r"].value, row["issued"].value))
+    for members in series.values():
+        pairs.update((later, earlier) for later, d1 in members for earlier, d2 in members
+                     if d2 < d1)
+    return {(later, earlier) for later, earlier in pairs
+            if later != earlier and later in resolutions and earlier in resolutions}
+
+
 def registry_graph(store: Store, *, registry: Registry | None = None) -> Graph:
     """The registry graph of everything stored (see the module docstring)."""
     registry = registry or load_registry()
@@ -300,6 +338,8 @@ def registry_graph(store: Store, *, registry: Registry | None = None) -> Graph:
         graph.bind(prefix, namespace)
     for triple in inferred_paragraphs(paragraphs, spans):
         graph.add(triple)
+    for later, earlier in lineage(store):
+        graph.add((URIRef(later), MG.continues, URIRef(earlier)))
     kinds = {iri: own_kind(p, cues, political) for iri, p in paragraphs.items()}
     for iri, paragraph in paragraphs.items():
         parent = paragraphs.get(paragraph.parent) if paragraph.parent else None

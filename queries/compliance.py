@@ -267,8 +267,8 @@ def renewals(run: Runner, values: Mapping[str, str], *,
     found = []
     for row in canned_rows(run, QUERIES["renewal"], values):
         if row["earlierMandate"] == row["laterMandate"]:
-            # a paragraph never renews itself; Virtuoso's sampled plans have answered
-            # such a pair, in about one CI run in several, despite the query's filter
+            # a paragraph never renews itself (a guard: Virtuoso answered such pairs in
+            # some server sessions while the query joined the lineage itself)
             continue
         score = similar(row["earlierText"], row["laterText"])
         if score >= threshold:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from rdflib import Graph
-from rdflib.namespace import PROV
+from rdflib.namespace import PROV, RDF
 
 from mandategraph.graph.mandates import (
     Paragraph,
     _first_tokens,
+    lineage,
     load_cues,
     own_kind,
     refresh_registry,
@@ -185,3 +186,32 @@ def test_the_word_a_theme_pattern_needs() -> None:
     assert _first_tokens("drogue") == {"drogue", "drogues", "droguees", "droguex"}
     assert _first_tokens("anti-drogue") == {"anti"}
     assert _first_tokens("-x") is None
+
+
+def test_the_lineage_of_resolutions_never_pairs_one_with_itself() -> None:
+    """mg:continues: recalls within four hops (a circle of recalls included), earlier
+    resolutions of the same series; never a resolution and itself, never a report."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, XSD
+
+    ex = "http://example.org/"
+    r = {n: URIRef(f"{ex}r{n}") for n in range(1, 8)}
+    triples = [(r[n], RDF.type, MG.Resolution) for n in r]
+    # a chain r1 -> r2 -> ... -> r6, and r6 -> r5: a circle of two
+    triples += [(r[n], MG.recalls, r[n + 1]) for n in range(1, 6)] + [(r[6], MG.recalls, r[5])]
+    report = URIRef(f"{ex}report")
+    triples += [(report, RDF.type, MG.Report), (report, MG.recalls, r[1])]
+    series = URIRef(f"{ex}series")
+    for n, issued in ((7, "2009-06-04"), (3, "2008-06-03")):
+        triples += [(r[n], DCTERMS.isPartOf, series),
+                    (r[n], DCTERMS.issued, Literal(issued, datatype=XSD.date))]
+    with Store.open() as store:
+        store.replace_graph(URIRef(GRAPH["document/lineage"]), triples)
+        pairs = lineage(store)
+    name = {str(v): f"r{n}" for n, v in r.items()}
+    found = {(name[a], name[b]) for a, b in pairs}
+    assert ("r1", "r5") in found and ("r1", "r6") not in found  # four hops, not five
+    assert ("r6", "r5") in found and ("r5", "r6") in found  # both ways round the circle
+    assert ("r7", "r3") in found and ("r3", "r7") not in found  # the series, by date
+    # r1..r4 reach 4, 4, 3, 2 others, r5 and r6 one each (never themselves); r7 -> r3
+    assert all(a != b for a, b in found) and len(found) == 4 + 4 + 3 + 2 + 1 + 1 + 1
