@@ -146,9 +146,9 @@ def _language_matches(tag: str, language: str) -> bool:
 
 
 def activity_entries(store: Store) -> Iterator[Entry]:
-    """One entry for each activity: its label as title, the quote that names it (else its
-    longest) as text, the language of the document it is reported in, and the labels of
-    its classes in that language as more words to match."""
+    """One entry for each activity: its label as title, the shortest of its quotes that
+    names it (else the shortest) as text, the language of the document it is reported
+    in, and the labels of its classes in that language as more words to match."""
     found: dict[str, _Activity] = {}
     for row in _solutions(store, ACTIVITIES):
         activity = found.setdefault(row["x"].value, _Activity())
@@ -165,9 +165,9 @@ def activity_entries(store: Store) -> Iterator[Entry]:
             labels.setdefault(row["class"].value, []).append(row["c"])
     for iri, activity in found.items():
         title = min(activity.labels, default="")
-        # the sentence that names it, else the longest
+        # the shortest sentence that names it, else the shortest
         named = title.casefold()
-        text = max(activity.quotes, key=lambda q: (named in q.casefold(), len(q), q),
+        text = max(activity.quotes, key=lambda q: (named in q.casefold(), -len(q), q),
                    default="") or title
         if not text:
             continue
