@@ -56,8 +56,6 @@ SUMMARY = Namespace("https://w3id.org/mandategraph/summary#")
 SUMMARY_GRAPH = "urn:mandategraph:summary:"
 
 _ROW = ox.NamedNode(str(SUMMARY.row))
-_BLOCK = ox.NamedNode(str(SUMMARY.block))
-_BLOCK_SIZE = ox.NamedNode(str(SUMMARY.blockSize))
 _TOKEN = ox.NamedNode(str(SUMMARY.token))
 _ROWS = ox.NamedNode(str(SUMMARY.rows))
 _SECONDS = ox.NamedNode(str(SUMMARY.seconds))
@@ -80,12 +78,6 @@ def materialized(catalog: Mapping[str, CannedQuery] | None = None) -> list[Canne
 #: Rows asked at a time of a query that selects its page first (``activities``): at
 #: 10M triples Virtuoso fails on the whole list at once ("SR177: Misc Transaction Error").
 SUMMARY_PAGE = 10_000
-
-#: Rows per block: each row states its block (``(number - 1) // SUMMARY_BLOCK``), so
-#: that a range of rows is read through the blocks it spans, whatever the summary's
-#: size (with its number alone, Virtuoso read every row number of the summary: reading
-#: the first 10,001 rows took 2.2-2.5 s at 10M triples).
-SUMMARY_BLOCK = 1_000
 
 
 @dataclass(frozen=True)
@@ -189,8 +181,6 @@ def _rows(query: CannedQuery, results: Any, *, first: int = 1) -> tuple[bytes, i
         number = first + count - 1
         row = ox.NamedNode(f"{SUMMARY_GRAPH}{query.name}:row:{number}")
         triples.append(ox.Triple(row, _ROW, ox.Literal(str(number), datatype=_INTEGER)))
-        triples.append(ox.Triple(row, _BLOCK, ox.Literal(
-            str((number - 1) // SUMMARY_BLOCK), datatype=_INTEGER)))
         for predicate, value in zip(predicates, solution, strict=True):
             if value is not None:
                 triples.append(ox.Triple(row, predicate, value))
@@ -205,7 +195,6 @@ def _record(name: str, *, token: str, rows: int, seconds: float) -> bytes:
         ox.Triple(graph, _TOKEN, ox.Literal(token)),
         ox.Triple(graph, _ROWS, ox.Literal(str(rows), datatype=_INTEGER)),
         ox.Triple(graph, _SECONDS, ox.Literal(f"{seconds:.3f}", datatype=_DECIMAL)),
-        ox.Triple(graph, _BLOCK_SIZE, ox.Literal(str(SUMMARY_BLOCK), datatype=_INTEGER)),
     ]
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
@@ -226,14 +215,11 @@ def fresh(store: Store, queries: Iterable[CannedQuery] | None = None) -> dict[st
         return {}
     clauses = " ".join(f"FROM NAMED <{summary_graph(query.name)}>" for query in chosen)
     rows = store.query(
-        f"SELECT ?g ?token ?rows ?block {clauses} WHERE {{ GRAPH ?g {{ "
-        f"?g <{SUMMARY.token}> ?token ; <{SUMMARY.rows}> ?rows ; "
-        f"<{SUMMARY.blockSize}> ?block }} }}")
+        f"SELECT ?g ?token ?rows {clauses} WHERE {{ GRAPH ?g {{ "
+        f"?g <{SUMMARY.token}> ?token ; <{SUMMARY.rows}> ?rows }} }}")
     found = {}
     for row in rows:  # type: ignore[union-attr]
-        # (a summary in blocks of another size, or none, is read as stale)
-        if row["token"].value == token and (  # type: ignore[index, union-attr]
-                row["block"].value == str(SUMMARY_BLOCK)):  # type: ignore[index, union-attr]
+        if row["token"].value == token:  # type: ignore[index, union-attr]
             name = row["g"].value[len(SUMMARY_GRAPH):]  # type: ignore[index, union-attr]
             found[name] = int(row["rows"].value)  # type: ignore[index, union-attr]
     return found
@@ -268,22 +254,16 @@ def summary_sparql(
     conditions = [f"({filters[name]})" for name in bound]
     rows = f"  ?_summaryRow <{SUMMARY.row}> ?_summaryNumber .\n"
     cut = ""
-    span: tuple[int, int] | None = None  # the numbers of the rows read, when a range
     if page is not None:
         size = page.size + (1 if next_row else 0)
         if conditions:
             cut = f"LIMIT {size} OFFSET {page.offset}\n"
         else:
             # rows are numbered from 1 without a gap: the page is a range of numbers
-            span = (page.offset + 1, page.offset + size)
+            rows += (f"  FILTER(?_summaryNumber > {page.offset} && "
+                     f"?_summaryNumber <= {page.offset + size})\n")
     elif limit is not None and not conditions:
-        span = (1, limit + 1)
-    if span is not None:
-        blocks = " ".join(str(b) for b in range((span[0] - 1) // SUMMARY_BLOCK,
-                                                (span[1] - 1) // SUMMARY_BLOCK + 1))
-        rows = (f"  VALUES ?_summaryBlock {{ {blocks} }}\n"
-                f"  ?_summaryRow <{SUMMARY.block}> ?_summaryBlock .\n{rows}"
-                f"  FILTER(?_summaryNumber >= {span[0]} && ?_summaryNumber <= {span[1]})\n")
+        rows += f"  FILTER(?_summaryNumber <= {limit + 1})\n"
     where = rows + cells + "".join(f"  FILTER{c}\n" for c in conditions)
     text = (f"SELECT {' '.join('?' + c for c in query.columns)}\nFROM <{graph}>\n"
             f"WHERE {{\n{where}}}\nORDER BY ?_summaryNumber\n{cut}")

@@ -183,31 +183,6 @@ def test_a_query_that_pages_itself_is_summarized_page_by_page(
         assert rows(store, summary_sparql(query) or "") == live
 
 
-@pytest.mark.server
-def test_ranges_of_rows_are_read_through_their_blocks(
-        open_backend: Callable[..., Store], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rows in blocks of 3: pages and row caps that span several blocks, or start and end
-    inside one, read the rows the query answers; a summary in blocks of another size is
-    stale, and the query then answers itself."""
-    monkeypatch.setattr("mandategraph.queries.summaries.SUMMARY_BLOCK", 3)
-    query = load_catalog()["activities"]
-    store = open_backend()
-    build(store, corpus=CORPUS, reason=False, validate=False)
-    summarize(store, ["activities"])
-    live = rows(store, query.sparql())
-    assert len(live) > 12
-    for page in (Page(1, 2), Page(2, 2), Page(2, 4), Page(3, 5), Page(1, len(live))):
-        text = summary_sparql(query, page=page) or ""
-        assert "VALUES ?_summaryBlock" in text
-        assert rows(store, text) == live[page.offset:page.offset + page.size + 1], page
-    for cap in (2, 3, 7, 11):
-        assert rows(store, summary_sparql(query, limit=cap) or "") == live[:cap + 1]
-    assert fresh(store, [query]) == {"activities": len(live)}
-    monkeypatch.setattr("mandategraph.queries.summaries.SUMMARY_BLOCK", 1_000)
-    assert fresh(store, [query]) == {}
-    assert canned_sparql(store, query) == query.sparql()
-
-
 def test_the_summarize_command_lists_what_it_stored(tmp_path: Path, runner: CliRunner) -> None:
     from mandategraph.api.cli import app
 
