@@ -266,10 +266,6 @@ def renewals(run: Runner, values: Mapping[str, str], *,
     report ties to analogous earlier mandates."""
     found = []
     for row in canned_rows(run, QUERIES["renewal"], values):
-        if row["earlierMandate"] == row["laterMandate"]:
-            # a paragraph never renews itself (a guard: Virtuoso answered such pairs in
-            # some server sessions while the query joined the lineage itself)
-            continue
         score = similar(row["earlierText"], row["laterText"])
         if score >= threshold:
             found.append(Finding(

@@ -182,27 +182,3 @@ def test_check_unknown_format_is_a_clear_error(built_path: tuple[Path, object],
                                                runner: CliRunner, patient: None) -> None:
     result = runner.invoke(app, ["--store", str(built_path[0]), "check", "--format", "pdf"])
     assert result.exit_code == 2 and "html" in result.output
-
-
-def test_a_paragraph_paired_with_itself_is_no_renewal(built_store: Store) -> None:
-    """The rows Virtuoso once answered: a pair whose two sides are one paragraph, with
-    one text, alike at 100. The check leaves it out and keeps the true renewals."""
-    from mandategraph.queries.catalog import get_query
-    from mandategraph.queries.compliance import renewals
-
-    run = runner_for(built_store)
-    renewal_text = get_query("renewal-candidates").sparql({})
-
-    def with_self_pair(text: str) -> Table:
-        table = run(text)
-        if text != renewal_text:
-            return table
-        column = {name: i for i, name in enumerate(table.columns)}
-        row = list(table.rows[0])
-        for side in ("Mandate", "Text", "Paragraph", ""):
-            row[column[f"earlier{side}"]] = row[column[f"later{side}"]]
-        types = table.datatypes[:1] * bool(table.datatypes)
-        return Table(table.columns, [*table.rows, row], datatypes=[*table.datatypes, *types])
-
-    honest = renewals(run, {})
-    assert honest and renewals(with_self_pair, {}) == honest
