@@ -123,11 +123,10 @@ SELECT ?x ?l ?q ?lang WHERE {
 
 ACTIVITY_CLASSES = "SELECT DISTINCT ?x ?class WHERE { ?x a mg:Activity , ?class }"
 
+# the labels of every class of the ontology (a few hundred): those of an activity's
+# classes are looked up in Python, with no second pass over the activities
 CLASS_LABELS = """
-SELECT DISTINCT ?class ?c WHERE {
-  { SELECT DISTINCT ?class WHERE { ?x a mg:Activity , ?class } }
-  ?class skos:prefLabel|skos:altLabel ?c
-}
+SELECT DISTINCT ?class ?c WHERE { ?class a owl:Class ; skos:prefLabel|skos:altLabel ?c }
 """
 
 
