@@ -16,6 +16,7 @@ from rdflib import Graph
 
 from mandategraph.errors import ExtractionError, MandategraphError
 from mandategraph.graph.extraction.extract import extract, extract_ntriples
+from mandategraph.graph.extraction.rdf_builder import NTriples
 from mandategraph.graph.extraction.readers import Document, read_document
 from mandategraph.graph.store import Store
 from mandategraph.ontology.namespaces import REFERENCE_GRAPH, document_graph, document_iri
@@ -100,8 +101,8 @@ def extract_document_ntriples(
     *,
     known: dict[str, set[str]] | None = None,
     registry: Registry | None = None,
-) -> tuple[bytes, int]:
-    """:func:`extract_document` as N-Triples bytes and their count (no rdflib graph).
+) -> NTriples:
+    """:func:`extract_document` as N-Triples with their count (no rdflib graph).
 
     Raises:
         mandategraph.errors.ExtractionError: extraction failed on readable text.

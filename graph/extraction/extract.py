@@ -56,7 +56,7 @@ from mandategraph.graph.extraction.citations import (
     find_symbols,
 )
 from mandategraph.graph.extraction.layout import layout_view
-from mandategraph.graph.extraction.rdf_builder import GraphBuilder
+from mandategraph.graph.extraction.rdf_builder import GraphBuilder, NTriples
 from mandategraph.graph.extraction.readers import Document
 from mandategraph.graph.extraction.resolutions import (
     ParsedResolution,
@@ -200,11 +200,10 @@ def extract_ntriples(
     *,
     registry: Registry | None = None,
     known_paragraphs: dict[str, set[str]] | None = None,
-) -> tuple[bytes, int]:
-    """What :func:`extract` finds, as N-Triples bytes and their count, with no rdflib
-    graph built (the bulk ingest's workers send N-Triples on: a third of the time)."""
-    builder = _collect(doc, registry=registry, known_paragraphs=known_paragraphs)
-    return builder.ntriples(), len(builder)
+) -> NTriples:
+    """What :func:`extract` finds, as N-Triples with their count, with no rdflib graph
+    built (the bulk ingest's workers send N-Triples on: a third of the time)."""
+    return _collect(doc, registry=registry, known_paragraphs=known_paragraphs).ntriples()
 
 
 def _collect(
@@ -311,20 +310,25 @@ def _collect(
     paragraph_nodes: set[tuple[str, str]] = set()
 
     def paragraph(symbol: str, path: str, span: Span) -> URIRef:
-        node = paragraph_iri(symbol, path)
-        if (symbol, path) not in paragraph_nodes:
+        # the paragraph and each enclosing one not yet stated, walked up in a loop (a
+        # nested function calling itself is a reference cycle: it would keep the
+        # builder and its triples for the cyclic collector, 1,300 objects a document)
+        found = paragraph_iri(symbol, path)
+        while (symbol, path) not in paragraph_nodes:
             paragraph_nodes.add((symbol, path))
+            node = paragraph_iri(symbol, path)
             res = resolution(symbol, span)
             b.fact(node, RDF.type, MG.OperativeParagraph, span)
             b.fact(node, MG.paragraphOf, res, span)
             b.fact(node, MG.paragraphNumber, Literal(path), span)
             b.derived(node, span)
-            if "." in path:
-                parent = paragraph(symbol, path.rsplit(".", 1)[0], span)
-                b.fact(node, MG.subParagraphOf, parent, span)
             for prefix in paragraph_prefixes(path):
                 b.add((node, MG.withinParagraph, paragraph_iri(symbol, prefix)))
-        return node
+            if "." not in path:
+                break
+            path = path.rsplit(".", 1)[0]
+            b.fact(node, MG.subParagraphOf, paragraph_iri(symbol, path), span)
+        return found
 
     for symbol_mention in symbols:
         if symbol_mention.symbol == doc.symbol:

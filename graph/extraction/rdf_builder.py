@@ -8,7 +8,7 @@ output, provenance that cannot be forgotten.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, NamedTuple
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
@@ -32,6 +32,22 @@ _START, _END, _QUOTE = MG.startOffset, MG.endOffset, MG.quote
 _INTEGER = XSD.integer
 
 
+class NTriples(NamedTuple):
+    """A document graph as N-Triples, in two parts (see :meth:`GraphBuilder.ntriples`)."""
+
+    #: the facts, the types and the text spans
+    facts: bytes
+    #: the reified statements: each fact's provenance (five triples a fact)
+    statements: bytes
+    #: how many triples both hold
+    triples: int
+
+    @property
+    def text(self) -> bytes:
+        """Both parts: the whole graph."""
+        return self.facts + self.statements
+
+
 class GraphBuilder:
     """Collects triples, text spans and reified statements for one document graph.
 
@@ -48,6 +64,8 @@ class GraphBuilder:
         self.view = None if view is None or view.identity else view
         self.doc_iri = document_iri(doc.slug)
         self._triples: dict[Triple, None] = {}
+        # a reified statement's five triples, kept as one entry: (statement, s, p, o, span)
+        self._statements: dict[tuple[URIRef, Node, Node, Node, URIRef], None] = {}
         self._spans: dict[Span, URIRef] = {}
         self._statement_prefix = f"{self.doc_iri}/statement/"
 
@@ -83,28 +101,37 @@ class GraphBuilder:
             span = self.view.span(*span)
         digest = hashlib.sha1(f"{s}|{p}|{node.n3()}|{span[0]}-{span[1]}".encode()).hexdigest()[:16]
         statement = URIRef(self._statement_prefix + digest)
-        triples[(statement, _TYPE, _STATEMENT)] = None
-        triples[(statement, _R_SUBJECT, s)] = None
-        triples[(statement, _R_PREDICATE, p)] = None
-        triples[(statement, _R_OBJECT, node)] = None
-        triples[(statement, _DERIVED_FROM, evidence)] = None
+        self._statements[(statement, s, p, node, evidence)] = None
 
     def derived(self, s: URIRef, span: Span) -> None:
         """``s prov:wasDerivedFrom`` the span (an extracted node's evidence)."""
         self._triples[(s, _DERIVED_FROM, self.span(*span))] = None
 
     def __len__(self) -> int:
-        return len(self._triples)
+        return len(self._triples) + 5 * len(self._statements)
 
-    def ntriples(self) -> bytes:
-        """Everything collected as N-Triples (each distinct triple once), the lines
-        ``Graph.serialize(format="nt")`` writes, without building the graph.
+    def _statement_triples(self) -> list[Triple]:
+        return [triple
+                for statement, s, p, o, evidence in self._statements
+                for triple in ((statement, _TYPE, _STATEMENT), (statement, _R_SUBJECT, s),
+                               (statement, _R_PREDICATE, p), (statement, _R_OBJECT, o),
+                               (statement, _DERIVED_FROM, evidence))]
+
+    def ntriples(self) -> NTriples:
+        """Everything collected (each distinct triple once) as the N-Triples lines
+        ``Graph.serialize(format="nt")`` writes, without building the graph: the facts
+        and spans, and apart from them the reified statements.
 
         Each IRI and blank node is written once, as rdflib's line writer writes it, and
         looked up after: a subject, a class or a predicate recurs in many triples, and
         writing an IRI checks it again each time (a tenth of a worker's time went
         there). Literals are written each time (they seldom recur, and two literals
-        rdflib holds equal may be written apart: a language tag's case).
+        rdflib holds equal may be written apart: a language tag's case). A statement's
+        IRI, the document's IRI and a hexadecimal digest, is written as it is.
+
+        The statements are two thirds of the triples and no shape targets them: the
+        shapes check of the bulk ingest reads only the first part (their terms are
+        the facts' own, written by the same writer into it).
         """
         written: dict[Node, str] = {}
 
@@ -116,8 +143,15 @@ class GraphBuilder:
                 found = written[term] = term.n3()
             return found
 
-        return "".join(f"{text(s)} {text(p)} {text(o)} .\n"
-                       for s, p, o in self._triples).encode("utf-8")
+        facts = "".join(f"{text(s)} {text(p)} {text(o)} .\n" for s, p, o in self._triples)
+        kind, subject, predicate, obj, derived = (
+            f"{text(_TYPE)} {text(_STATEMENT)} .\n", text(_R_SUBJECT), text(_R_PREDICATE),
+            text(_R_OBJECT), text(_DERIVED_FROM))
+        statements = "".join(
+            f"<{st}> {kind}<{st}> {subject} {text(s)} .\n<{st}> {predicate} {text(p)} .\n"
+            f"<{st}> {obj} {text(o)} .\n<{st}> {derived} {text(evidence)} .\n"
+            for st, s, p, o, evidence in self._statements)
+        return NTriples(facts.encode("utf-8"), statements.encode("utf-8"), len(self))
 
     def build(self) -> Graph:
         """The rdflib graph of everything collected (each distinct triple once)."""
@@ -128,5 +162,7 @@ class GraphBuilder:
         # is an rdflib node: here every term was built by this module.
         store = graph.store
         for triple in self._triples:
+            store.add(triple, graph, quoted=False)
+        for triple in self._statement_triples():
             store.add(triple, graph, quoted=False)
         return graph

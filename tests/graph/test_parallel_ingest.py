@@ -188,6 +188,43 @@ def test_a_chunk_that_breaks_a_shape_fails_only_the_documents_at_fault(tmp_path:
     assert "every activity needs at least one theme" in failed[1].message
 
 
+def test_the_shapes_check_of_the_facts_alone_answers_as_of_the_whole_graph() -> None:
+    # the bulk ingest checks each document's facts without their reified statements
+    from rdflib import Graph
+    from rdflib.namespace import RDF
+
+    from mandategraph.graph.build import load_vocabulary
+    from mandategraph.graph.extraction.readers import read_document
+    from mandategraph.graph.ingest import extract_document_ntriples
+    from mandategraph.graph.parallel_ingest import _start_worker, shape_failures
+    from mandategraph.ontology.namespaces import MG, REFERENCE_GRAPH
+    from mandategraph.ontology.validation import shapes_graph
+
+    # no shape targets a statement or follows a path through one
+    used = {term for triple in shapes_graph() for term in triple}
+    assert not used & {RDF.Statement, RDF.subject, RDF.predicate, RDF.object}
+
+    store = Store.open("memory")
+    load_vocabulary(store)
+    reference = Graph()
+    for triple in store.triples(REFERENCE_GRAPH):
+        reference.add(triple)
+    _start_worker(reference.serialize(format="nt"), {}, True, None, None)
+    for source in SOURCES:
+        written = extract_document_ntriples(read_document(source))
+        assert written.statements  # the part left out is there, and large
+        assert shape_failures([written.facts]) == shape_failures([written.text]) == {}
+        # text spans without their start break a shape, with or without the statements
+        start = f" <{MG.startOffset}> ".encode()
+        broken = b"".join(line for line in written.facts.splitlines(keepends=True)
+                          if start not in line)
+        assert broken != written.facts
+        for text in (broken, broken + written.statements):
+            failed = shape_failures([text])
+            assert list(failed) == [0]
+            assert "every text span needs exactly one mg:startOffset" in failed[0].message
+
+
 def test_documents_written_in_batches_are_those_written_chunk_by_chunk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
