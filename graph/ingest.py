@@ -15,7 +15,6 @@ from typing import TypeVar
 from rdflib import Graph
 
 from mandategraph.errors import ExtractionError, MandategraphError
-from mandategraph.graph.extraction.extract import extract, extract_ntriples
 from mandategraph.graph.extraction.rdf_builder import NTriples
 from mandategraph.graph.extraction.readers import Document, read_document
 from mandategraph.graph.store import Store
@@ -92,6 +91,8 @@ def extract_document(
     Raises:
         mandategraph.errors.ExtractionError: extraction failed on readable text.
     """
+    from mandategraph.graph.extraction.extract import extract
+
     return _guarded(document, lambda: extract(document, known_paragraphs=known,
                                               registry=registry))
 
@@ -107,6 +108,8 @@ def extract_document_ntriples(
     Raises:
         mandategraph.errors.ExtractionError: extraction failed on readable text.
     """
+    from mandategraph.graph.extraction.extract import extract_ntriples
+
     return _guarded(document, lambda: extract_ntriples(document, known_paragraphs=known,
                                                        registry=registry))
 

@@ -34,6 +34,8 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import pickle
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -119,6 +121,17 @@ def _start_worker(*setup: Any) -> None:
         _WORKER.update(token=token, reference=reference, reference_nt=setup[0])
 
 
+def _start_worker_from(path: str) -> None:
+    """:func:`_start_worker` with the set-up read from a pickle file (pool initializer).
+
+    A spawned process reads its initializer's arguments only after importing the main
+    module; arguments larger than a pipe's buffer hold the parent until then, and the
+    next worker is started only after (3.7 s each). A file's name is read at once.
+    """
+    with open(path, "rb") as handle:
+        _start_worker(*pickle.load(handle))
+
+
 def _shapes_error(graph: Graph) -> MandategraphError | None:
     """The violation of the shapes by one document graph, if any (pySHACL's report)."""
     from mandategraph.ontology.validation import validate
@@ -198,7 +211,6 @@ def extract_chunk(items: list[Item], setup: Setup | None = None) -> list[tuple[s
 
 
 def _extract_chunk(items: list[Item]) -> list[tuple[str, Any]]:
-    import tempfile
 
     from mandategraph.graph.extraction.readers import read_document
     from mandategraph.graph.ingest import extract_document_ntriples
@@ -370,8 +382,17 @@ def _run_in_pool(processes: int, chunks: list[list[Path]], hashes: dict[Path, st
                  setup: Setup,
                  finished: Callable[[list[Path], list[tuple[str, Any]]], None]) -> None:
     context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+    with tempfile.TemporaryDirectory(prefix="mandategraph-") as scratch:
+        setup_file = Path(scratch) / "setup.pickle"
+        setup_file.write_bytes(pickle.dumps(setup))
+        _run_pool(context, processes, str(setup_file), chunks, hashes, finished)
+
+
+def _run_pool(context: Any, processes: int, setup_file: str, chunks: list[list[Path]],
+              hashes: dict[Path, str],
+              finished: Callable[[list[Path], list[tuple[str, Any]]], None]) -> None:
     with ProcessPoolExecutor(max_workers=processes, mp_context=context,
-                             initializer=_start_worker, initargs=setup) as pool:
+                             initializer=_start_worker_from, initargs=(setup_file,)) as pool:
         futures: dict[Future[list[tuple[str, Any]]], list[Path]] = {
             pool.submit(extract_chunk, [(str(p), hashes[p], None) for p in batch]): batch
             for batch in chunks

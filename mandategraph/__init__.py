@@ -24,20 +24,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from mandategraph.errors import BadParameterError
 from mandategraph.graph.backends import open_store as open_backend
-from mandategraph.graph.ingest import IngestResult
-from mandategraph.graph.ingest import ingest as _ingest_file
 from mandategraph.graph.store import MEMORY, Store
 from mandategraph.queries.catalog import get_query
+
+if TYPE_CHECKING:
+    from mandategraph.graph.ingest import IngestResult
 
 __all__ = ["IngestResult", "Store", "canned", "ingest", "open_store", "query"]
 
 Row = dict[str, Any]
+
+
+def __getattr__(name: str) -> Any:
+    # the extraction (spaCy and its French tokenizer rules: 3.5 s) is imported when a
+    # document is read, not by every command that starts
+    if name == "IngestResult":
+        from mandategraph.graph.ingest import IngestResult
+
+        return IngestResult
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_store(location: str | Path = "var/store", *, read_only: bool = True) -> Store:
@@ -116,6 +127,8 @@ def ingest(paths: str | Path | Iterable[str | Path], *, store: Store) -> list[In
 
     if isinstance(paths, str | Path):
         paths = [paths]
-    results = [_ingest_file(store, Path(path)) for path in paths]
+    from mandategraph.graph.ingest import ingest as ingest_file
+
+    results = [ingest_file(store, Path(path)) for path in paths]
     refresh_registry(store)
     return results

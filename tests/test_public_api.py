@@ -84,3 +84,16 @@ def test_the_wheel_installs_only_the_mandategraph_namespace(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith(str(target)) and lines[1] == "no api"
+
+
+def test_the_package_starts_without_the_extraction() -> None:
+    # every command imports the package; spaCy and its French tokenizer rules (3.5 s)
+    # wait until a document is read
+    import subprocess
+    import sys
+
+    code = ("import sys, mandategraph as mg, mandategraph.api.cli; "
+            "print('spacy' in sys.modules, mg.IngestResult.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "IngestResult"]
