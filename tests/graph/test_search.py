@@ -134,3 +134,21 @@ def test_an_activity_is_shown_by_the_sentence_that_names_it(location: Path) -> N
     assert named >= 5  # activities read from more than one sentence, shown by their own
     spanish = [e for e in found if e.language == "es"]
     assert spanish and any("formación" in e.extra or "curso" in e.extra for e in spanish)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Formación técnica; FORMACIÓN y formaciones", "es"),
+    ("Atelier régional sur la sûreté portuaire", "fr"),
+    ("Port security workshops in Kingstown", None),  # every language's stems
+])
+def test_a_text_is_indexed_by_the_keys_of_each_of_its_words(text: str,
+                                                             language: str | None) -> None:
+    from mandategraph.graph.search import LANGUAGES, WORD, text_keys, word_keys
+
+    languages = [language] if language else list(LANGUAGES)
+    expected = [key for word in WORD.findall(text)
+                for key in sorted(word_keys(word, languages))]
+    assert text_keys(text, language).split(" ") == expected
+    # a word queried as typed, with or without its accents, finds the indexed text
+    for word in WORD.findall(text):
+        assert word_keys(word, languages, query=True) <= set(expected)
