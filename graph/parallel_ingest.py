@@ -125,8 +125,9 @@ def _start_worker_from(path: str) -> None:
     """:func:`_start_worker` with the set-up read from a pickle file (pool initializer).
 
     A spawned process reads its initializer's arguments only after importing the main
-    module; arguments larger than a pipe's buffer hold the parent until then, and the
-    next worker is started only after (3.7 s each). A file's name is read at once.
+    module; arguments larger than a pipe's buffer (the set-up pickles to about 300 KB)
+    hold the parent until then, and the next worker is started only after that (3.7 s a
+    worker while the CLI imported spaCy). A file's name is read at once.
     """
     with open(path, "rb") as handle:
         _start_worker(*pickle.load(handle))
@@ -211,7 +212,6 @@ def extract_chunk(items: list[Item], setup: Setup | None = None) -> list[tuple[s
 
 
 def _extract_chunk(items: list[Item]) -> list[tuple[str, Any]]:
-
     from mandategraph.graph.extraction.readers import read_document
     from mandategraph.graph.ingest import extract_document_ntriples
 
