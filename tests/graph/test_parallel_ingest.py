@@ -159,13 +159,12 @@ def test_a_failing_document_does_not_stop_the_others_and_force_reingests(
     assert f"{len(files)} stored, 0 skipped, 0 failed" in again.stderr
 
 
-def test_a_chunk_that_breaks_a_shape_fails_only_the_documents_at_fault(tmp_path: Path) -> None:
+def set_up_worker_here() -> None:
+    """Set this process up as a worker (with the reference graph of a fresh store)."""
     from rdflib import Graph
 
     from mandategraph.graph.build import load_vocabulary
-    from mandategraph.graph.extraction.readers import read_document
-    from mandategraph.graph.ingest import extract_document
-    from mandategraph.graph.parallel_ingest import _start_worker, shape_failures
+    from mandategraph.graph.parallel_ingest import _start_worker
     from mandategraph.ontology.namespaces import REFERENCE_GRAPH
 
     store = Store.open("memory")
@@ -174,6 +173,16 @@ def test_a_chunk_that_breaks_a_shape_fails_only_the_documents_at_fault(tmp_path:
     for triple in store.triples(REFERENCE_GRAPH):
         reference.add(triple)
     _start_worker(reference.serialize(format="nt"), {}, True, None, None)
+
+
+def test_a_chunk_that_breaks_a_shape_fails_only_the_documents_at_fault(tmp_path: Path) -> None:
+    from rdflib import Graph
+
+    from mandategraph.graph.extraction.readers import read_document
+    from mandategraph.graph.ingest import extract_document
+    from mandategraph.graph.parallel_ingest import shape_failures
+
+    set_up_worker_here()
     good = [extract_document(read_document(source)) for source in SOURCES]
     broken = Graph().parse(ROOT / "tests" / "data" / "broken-activity.ttl")
     from mandategraph.errors import ValidationError
@@ -190,26 +199,19 @@ def test_a_chunk_that_breaks_a_shape_fails_only_the_documents_at_fault(tmp_path:
 
 def test_the_shapes_check_of_the_facts_alone_answers_as_of_the_whole_graph() -> None:
     # the bulk ingest checks each document's facts without their reified statements
-    from rdflib import Graph
     from rdflib.namespace import RDF
 
-    from mandategraph.graph.build import load_vocabulary
     from mandategraph.graph.extraction.readers import read_document
     from mandategraph.graph.ingest import extract_document_ntriples
-    from mandategraph.graph.parallel_ingest import _start_worker, shape_failures
-    from mandategraph.ontology.namespaces import MG, REFERENCE_GRAPH
+    from mandategraph.graph.parallel_ingest import shape_failures
+    from mandategraph.ontology.namespaces import MG
     from mandategraph.ontology.validation import shapes_graph
 
     # no shape targets a statement or follows a path through one
     used = {term for triple in shapes_graph() for term in triple}
     assert not used & {RDF.Statement, RDF.subject, RDF.predicate, RDF.object}
 
-    store = Store.open("memory")
-    load_vocabulary(store)
-    reference = Graph()
-    for triple in store.triples(REFERENCE_GRAPH):
-        reference.add(triple)
-    _start_worker(reference.serialize(format="nt"), {}, True, None, None)
+    set_up_worker_here()
     for source in SOURCES:
         written = extract_document_ntriples(read_document(source))
         assert written.statements  # the part left out is there
