@@ -81,7 +81,7 @@ def text_keys(text: str, language: str | None) -> str:
 @lru_cache(maxsize=500_000)
 def _indexed_keys(word: str, languages: tuple[str, ...]) -> str:
     # an index of 10,000 reports reads two million words, most of them seen before
-    return " ".join(sorted(_keys(word.casefold(), languages, False)))
+    return " ".join(sorted(word_keys(word, languages)))
 
 
 @dataclass(frozen=True)
