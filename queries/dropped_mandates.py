@@ -36,8 +36,10 @@ from mandategraph.graph.store import Store
 #: The query this module answers (its columns are the rows' order of terms).
 NAME = "dropped-mandates"
 
-#: (earlier, mandate) pairs, or mandates, given to one query of step 4 by ``VALUES``.
-BATCH = 500
+#: (earlier, mandate) pairs, or mandates, given to one query of step 4 by ``VALUES``: on
+#: the embedded store of 10,000 generated reports, a query of 100 pairs took 0.2 s, of
+#: 500 pairs 1.1 s and of 2,000 pairs 30 s.
+BATCH = 100
 
 _PERIODS = """
 SELECT ?report (MIN(?y) AS ?first) (MAX(?y) AS ?last) WHERE {
@@ -64,7 +66,7 @@ SELECT DISTINCT ?report ?mandate ?r WHERE {
 """
 
 _NAMES = """
-SELECT ?mandate ?r ?paragraph ?resolution WHERE {
+SELECT DISTINCT ?mandate ?r ?paragraph ?resolution WHERE {
   VALUES ?mandate { %s }
   ?mandate mg:paragraphOf ?r ; mg:paragraphNumber ?paragraph .
   ?r skos:notation ?resolution .
@@ -75,7 +77,8 @@ _EVIDENCE = """
 SELECT DISTINCT ?earlier ?mandate ?number ?q WHERE {
   VALUES (?earlier ?mandate) { %s }
   ?sec mg:inDocument ?earlier ; mg:sectionNumber ?number .
-  ?activity mg:reportedIn ?sec ; mg:implements/mg:withinParagraph ?mandate .
+  ?activity mg:reportedIn ?sec ; mg:implements ?direct .
+  ?direct mg:withinParagraph ?mandate .
   OPTIONAL { ?activity prov:wasDerivedFrom/mg:quote ?q }
 }
 """
