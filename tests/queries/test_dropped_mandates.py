@@ -5,8 +5,9 @@ text gives, in its order, on reports that drop mandates of each other's resoluti
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,9 +32,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def cells(rows: object) -> list[list[str | None]]:
-    return [[None if term is None else str(term) for term in row]  # type: ignore[attr-defined]
-            for row in rows]  # type: ignore[attr-defined]
+def cells(rows: Iterable[Iterable[Any]]) -> list[list[str | None]]:
+    """Rows of terms as their N-Triples forms (``None`` unbound)."""
+    return [[None if term is None else str(term) for term in row] for row in rows]
 
 
 @pytest.fixture(scope="module")
