@@ -120,7 +120,8 @@ def summarize(
         BadParameterError: a name that is not a canned query with a summary.
         StoreError: the store is read-only, or its data changed meanwhile (the
             summaries written are then stale, and not read). A query that fails or
-            times out gives a :class:`Summary` with its ``error``, and no summary.
+            times out, or whose summary the store does not take, gives a
+            :class:`Summary` with its ``error``, and no summary is read for it.
     """
     catalog = load_catalog()
     chosen = materialized(catalog)
@@ -145,8 +146,14 @@ def summarize(
         else:
             seconds = time.perf_counter() - started
             body += _record(query.name, token=token, rows=rows, seconds=seconds)
-            store.write_summary(summary_graph(query.name), body)
-            summary = Summary(query.name, rows, seconds)
+            try:
+                store.write_summary(summary_graph(query.name), body)
+            except (QueryTimeoutError, StoreError) as exc:
+                # its record goes last: what was written of it is never read
+                summary = Summary(query.name, 0, time.perf_counter() - started,
+                                  error=f"not stored: {exc}")
+            else:
+                summary = Summary(query.name, rows, seconds)
         done.append(summary)
         if progress is not None:
             progress(summary)

@@ -4,7 +4,7 @@ data makes it stale, and the query then answers itself."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -196,3 +196,87 @@ def test_the_summarize_command_lists_what_it_stored(tmp_path: Path, runner: CliR
     assert "timeline" in done.output and "state-coverage" in done.output
     wrong = runner.invoke(app, ["--store", location, "summarize", "actor-profile"])
     assert wrong.exit_code != 0 and "no summary for actor-profile" in wrong.output
+
+
+@pytest.mark.parametrize("size", [1, 10, 64, 10_000])
+def test_a_body_is_cut_between_lines_into_parts_of_at_most_a_size(size: int) -> None:
+    from mandategraph.graph.remote_store import line_chunks
+
+    body = b"".join(b"<x> <p> \"%s\" .\n" % (b"y" * (n % 17)) for n in range(200))
+    parts = list(line_chunks(body, size))
+    assert b"".join(parts) == body
+    assert all(part.endswith(b"\n") for part in parts)
+    # a part is whole lines within the size, or a single line longer than the size
+    assert all(len(part) <= size or part.count(b"\n") == 1 for part in parts)
+    if size >= len(body):
+        assert parts == [body]
+    else:
+        assert len(parts) > len(body) // max(size, 40)  # no line is longer than 40 bytes
+    assert list(line_chunks(b"", size)) == [b""]
+
+
+@pytest.fixture()
+def virtuoso_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An emptied store on the real Virtuoso, built from the corpus."""
+    from mandategraph.graph.backends import open_store
+    from tests.remote_fixtures import backend_location
+
+    store = open_store(backend_location(request, "virtuoso", tmp_path))
+    report = build(store, corpus=CORPUS, reason=False, validate=False)
+    assert not report.failures, report.failures
+    yield store
+    store.close()
+
+
+def spy_writes(store: Store, monkeypatch: pytest.MonkeyPatch, *,
+               fail_at: int | None = None) -> list[tuple[str, str, int]]:
+    """Record each Graph Store write the store's client sends (name, method, bytes); the
+    ``fail_at``-th write (from 1) raises as an unreachable server does instead."""
+    client = store.client  # type: ignore[attr-defined]
+    real = client.put_graph
+    sent: list[tuple[str, str, int]] = []
+
+    def put_graph(name: str, body: bytes, *, method: str, timeout: float) -> None:
+        sent.append((name, method, len(body)))
+        if len(sent) == fail_at:
+            raise StoreError("cannot reach the SPARQL server: connection reset")
+        real(name, body, method=method, timeout=timeout)
+
+    monkeypatch.setattr(client, "put_graph", put_graph)
+    return sent
+
+
+@pytest.mark.server
+def test_a_summary_larger_than_one_request_goes_to_virtuoso_in_parts(
+        virtuoso_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mandategraph.graph.remote_store.SUMMARY_CHUNK_BYTES", 4096)
+    sent = spy_writes(virtuoso_store, monkeypatch)
+    query = load_catalog()["activities"]
+    [done] = summarize(virtuoso_store, ["activities"])
+    assert done.error is None
+    methods = [method for name, method, _size in sent if name == str(summary_graph(query.name))]
+    assert methods[0] == "PUT" and set(methods[1:]) == {"POST"} and len(methods) > 5
+    assert all(size <= 4096 for _name, _method, size in sent)
+    live = rows(virtuoso_store, query.sparql())
+    assert fresh(virtuoso_store) == {"activities": len(live)}
+    assert rows(virtuoso_store, summary_sparql(query) or "") == live
+
+
+@pytest.mark.server
+def test_a_summary_cut_off_half_way_is_never_read_and_the_others_are_stored(
+        virtuoso_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mandategraph.graph.remote_store.SUMMARY_CHUNK_BYTES", 4096)
+    sent = spy_writes(virtuoso_store, monkeypatch, fail_at=3)
+    query = load_catalog()["activities"]
+    done = {summary.name: summary for summary in
+            summarize(virtuoso_store, ["activities", "partnerships"])}
+    assert [method for _name, method, _size in sent[:3]] == ["PUT", "POST", "POST"]
+    assert done["activities"].error is not None
+    assert done["activities"].error.startswith("not stored: cannot reach the SPARQL server")
+    assert done["partnerships"].error is None
+    # two parts of activities are on the server, without the record that makes it read
+    stored = rows(virtuoso_store, f"SELECT (COUNT(*) AS ?n) FROM <{summary_graph('activities')}> "
+                                  "WHERE { ?s ?p ?o }")
+    assert int(stored[0][0] or 0) > 0
+    assert set(fresh(virtuoso_store)) == {"partnerships"}
+    assert canned_sparql(virtuoso_store, query) == query.sparql()
