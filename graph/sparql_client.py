@@ -203,9 +203,12 @@ class SparqlClient:
         )
 
     def query(
-        self, text: str, *, accept: str, params: list[tuple[str, str]], timeout: float
+        self, text: str, *, accept: str, params: list[tuple[str, str]], timeout: float,
+        source: str | None = None,
     ) -> bytes:
-        """POST a query (the project's prefixes added) with protocol ``params``."""
+        """POST a query (the project's prefixes added) with protocol ``params``;
+        ``source``: the text as its user wrote it (a syntax error's line and column are
+        of it), when ``text`` has more (a dataset)."""
         fields = [("query", prologue(text)), *params]
         if self.server.timeout_param:
             fields.append((self.server.timeout_param, str(max(1, int(timeout * 1000)))))
@@ -213,14 +216,16 @@ class SparqlClient:
             "POST", self.server.query, timeout=timeout, content=urlencode(fields),
             headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
         )
-        self.check(response, text, doing="run a query")
+        self.check(response, text if source is None else source, doing="run a query")
         return response.content
 
     def select(
-        self, text: str, *, params: list[tuple[str, str]], timeout: float
+        self, text: str, *, params: list[tuple[str, str]], timeout: float,
+        source: str | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean:
         """A SELECT or ASK; results as pyoxigraph objects."""
-        content = self.query(text, accept=RESULTS_JSON, params=params, timeout=timeout)
+        content = self.query(text, accept=RESULTS_JSON, params=params, timeout=timeout,
+                             source=source)
         try:
             # parsed whole here: pyoxigraph's parser is lazy, and an answer cut short
             # must fail now, not half-way through a page
@@ -245,11 +250,12 @@ class SparqlClient:
         )
 
     def construct(
-        self, text: str, *, params: list[tuple[str, str]], timeout: float
+        self, text: str, *, params: list[tuple[str, str]], timeout: float,
+        source: str | None = None,
     ) -> ox.QueryTriples:
         """A CONSTRUCT or DESCRIBE; the triples as pyoxigraph's ``QueryTriples``."""
         content = self.query(text, accept=f"{NTRIPLES}, text/plain;q=0.5", params=params,
-                             timeout=timeout)
+                             timeout=timeout, source=source)
         scratch = ox.Store()
         try:
             scratch.load(content, format=ox.RdfFormat.N_TRIPLES)

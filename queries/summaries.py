@@ -148,7 +148,7 @@ def summarize(
             body += _record(query.name, token=token, rows=rows, seconds=seconds)
             try:
                 store.write_summary(summary_graph(query.name), body)
-            except (QueryTimeoutError, StoreError) as exc:
+            except (QueryTimeoutError, QuerySyntaxError, StoreError) as exc:
                 # its record goes last: what was written of it is never read
                 summary = Summary(query.name, 0, time.perf_counter() - started,
                                   error=f"not stored: {exc}")

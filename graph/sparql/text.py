@@ -138,9 +138,11 @@ def add_using(text: str, *, using: list[str], using_named: list[str]) -> str:
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 
-def with_dataset(text: str, *, default: Sequence[str], named: Sequence[str]) -> str | None:
+def with_dataset(text: str, *, default: Sequence[str] = (), named: Sequence[str] = (),
+                 excluded: Sequence[str] = ()) -> str | None:
     """Give a query the dataset ``FROM <g>`` (``default``) / ``FROM NAMED <g>``
-    (``named``), written before the top-level query's ``WHERE`` clause.
+    (``named``), written before the top-level query's ``WHERE`` clause; ``excluded``:
+    Virtuoso's ``NOT FROM <g> NOT FROM NAMED <g>`` (every graph on the server but these).
 
     Returns:
         The query, or ``None`` when it has no place for them (a ``DESCRIBE`` without a
@@ -163,7 +165,8 @@ def with_dataset(text: str, *, default: Sequence[str], named: Sequence[str]) -> 
         return None
     # on the line of the WHERE, so that the server's syntax errors name the query's lines
     clause = "".join(f"FROM <{g}> " for g in default) + "".join(
-        f"FROM NAMED <{g}> " for g in named)
+        f"FROM NAMED <{g}> " for g in named) + "".join(
+        f"NOT FROM <{g}> NOT FROM NAMED <{g}> " for g in excluded)
     return f"{text[:position]}{clause}{text[position:]}"
 
 

@@ -357,3 +357,69 @@ def test_records_arriving_beside_another_writer_s_token_are_read(open_backend: O
     writer.update_raw(f'INSERT DATA {{ GRAPH {meta} {{ {meta} {generation} "z" ; '
                       f"<{remote._RECORD}> <{G2}> }} }}")
     assert values(reader, says) == ["bonjour", "hello"]
+
+
+def not_from(store: Store) -> RemoteStore:
+    """The store on Virtuoso with its union written as the graphs it leaves out (as past
+    ``UNION_LIST_MAX`` project graphs); else a skip."""
+    remote = explicit_union(store)
+    if remote.server.kind != "virtuoso":
+        pytest.skip("NOT FROM is Virtuoso's")
+    remote.union_list_max = 0
+    return remote
+
+
+def test_a_union_written_as_what_it_leaves_out_holds_the_project_s_graphs_only(
+    open_backend: Opener,
+) -> None:
+    from mandategraph.graph.remote_store import line_chunks
+
+    writer = explicit_union(open_backend())
+    writer.replace_graph(G1, DOC_A)
+    writer.replace_graph(G2, DOC_B)
+    writer.register_graphs()  # the union is the recorded graphs from now on
+    reader = not_from(open_backend(read_only=True))
+    says = "SELECT ?o WHERE { ?s <http://example.org/says> ?o }"
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert "NOT FROM" in reader._dataset(says)[0]
+    assert values(reader, says) == ["bonjour", "hello"]
+    assert values(reader, graphs) == [str(G1), str(G2)]
+    assert values(reader, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == ["3"]
+    # a project graph another tool wrote (no record) is left out from the next write
+    # through mandategraph on, as with a list of FROM
+    g3 = GRAPH["test/g3"]
+    writer.update_raw(f"INSERT DATA {{ GRAPH <{g3}> {{ <{EX}c> <{EX}says> 'hola' }} }}")
+    writer.replace_graph(G2, DOC_B)
+    assert values(reader, says) == ["bonjour", "hello"]
+    # a summary written after the reader listed the others: recorded, so left out too
+    writer.write_summary(URIRef("urn:mandategraph:summary:test"),
+                         next(line_chunks(f"<{EX}d> <{EX}says> 'ciao' .\n".encode(), 100)))
+    assert values(reader, says) == ["bonjour", "hello"]
+    assert values(reader, graphs) == [str(G1), str(G2)]
+    # a syntax error names the line of the text as written, not as sent
+    with pytest.raises(QuerySyntaxError) as caught:
+        reader.query("SELECT ?x\nWHERE { ?x ?p }")
+    assert caught.value.line == 2
+    # Virtuoso's DESCRIBE reads only graphs named with FROM: it keeps the list
+    described = reader.query(f"DESCRIBE <{EX}a>")
+    assert {str(t.object.value) for t in described} == {"bonjour", "3"}  # type: ignore[union-attr]
+
+
+@pytest.mark.server
+def test_six_thousand_graphs_are_one_union_on_virtuoso(open_backend: Opener) -> None:
+    # as a list of FROM, Virtuoso refuses about 5,000 graphs ("Too many arguments")
+    writer = explicit_union(open_backend())
+    if writer.server.kind != "virtuoso":
+        pytest.skip("the list's limit is Virtuoso's")
+    names = [str(GRAPH[f"test/many/{i:05d}"]) for i in range(6000)]
+    for start in range(0, len(names), 500):
+        writer.update_raw("INSERT DATA { " + " ".join(
+            f"GRAPH <{name}> {{ <{EX}n{start + i}> <{EX}says> 'x' }}"
+            for i, name in enumerate(names[start:start + 500])) + " }")
+    writer.update_raw(writer._record_update(names))
+    reader = explicit_union(open_backend(read_only=True))
+    assert len(reader.project_graphs()) == 6000
+    assert values(reader, "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/says> ?o }"
+                  ) == ["6000"]
+    assert values(reader, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+                  ) == ["6000"]
