@@ -48,12 +48,14 @@ def virtuoso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def wipe(store: RemoteStore) -> None:
     """Drop every graph mandategraph wrote on a server (its own graphs, bookkeeping, the
     tests' example graphs), never the server's own."""
-    rows = store.select_raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", dataset=False)
+    # the FILTER keeps every graph; without it Virtuoso takes 31 s over 6,000 graphs
+    rows = store.select_raw("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?g)) }",
+                            dataset=False)
     names = [row["g"].value for row in rows]  # type: ignore[index, union-attr]
     ours = [n for n in names if store.is_project_graph(n) or n == META_GRAPH
             or n.startswith(("http://example.org/", SUMMARY_GRAPH))]
-    if ours:
-        store.update_raw(" ;\n".join(f"DROP SILENT GRAPH <{n}>" for n in ours))
+    for start in range(0, len(ours), 200):  # Virtuoso refuses an update of 6,000 drops
+        store.update_raw(" ;\n".join(f"DROP SILENT GRAPH <{n}>" for n in ours[start:start + 200]))
 
 
 def backend_location(request: pytest.FixtureRequest, name: str, tmp_path: Path) -> str:
