@@ -591,7 +591,8 @@ def size_table(triples: int, runs: list[dict[str, Any]], *, rdflib_max: int,
     if any("summaries_s" in r for r in runs):
         row("summaries stored after the load (s)",
             lambda r: f"{r['summaries_s']:.1f}" if "summaries_s" in r else "–")
-    row("peak RSS (MiB)", lambda r: f"{r['peak_mb']:,.0f}")
+    # none for a run whose figures were read back from its log (its process was killed)
+    row("peak RSS (MiB)", lambda r: f"{r['peak_mb']:,.0f}" if "peak_mb" in r else "–")
     names = sorted({n for r in runs for n in r.get("queries", {})})
     for name in names:
         def cell(r: dict[str, Any], n: str = name) -> str:

@@ -167,6 +167,9 @@ def with_dataset(text: str, *, default: Sequence[str] = (), named: Sequence[str]
     clause = "".join(f"FROM <{g}> " for g in default) + "".join(
         f"FROM NAMED <{g}> " for g in named) + "".join(
         f"NOT FROM <{g}> NOT FROM NAMED <{g}> " for g in excluded)
+    # a space first where the group follows the query form at once ("ASK{}")
+    if position and not text[position - 1].isspace():
+        clause = " " + clause
     return f"{text[:position]}{clause}{text[position:]}"
 
 

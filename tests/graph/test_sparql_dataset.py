@@ -23,6 +23,7 @@ def answer(text: str) -> list[str]:
 @pytest.mark.parametrize("text", [
     "SELECT ?o WHERE { ?s ?p ?o }",
     "SELECT ?o { ?s ?p ?o }",
+    "SELECT ?o{ ?s ?p ?o }",  # the clauses once stuck to the variable: "?oFROM"
     "PREFIX ex: <http://example.org/>\nSELECT ?o\n# a WHERE { in a comment\nWHERE {\n"
     "  { SELECT ?o WHERE { ?s ex:p ?o } }\n}\nORDER BY ?o",
     'SELECT ?o WHERE { ?s ?p ?o FILTER(?o != "WHERE {") }',
@@ -58,3 +59,12 @@ def test_ask_and_describe_with_where() -> None:
 
 def test_a_describe_without_where_has_no_place_for_it() -> None:
     assert with_dataset("DESCRIBE <http://example.org/s0>", default=G, named=G) is None
+
+
+def test_a_group_right_after_the_form_gets_a_space_before_the_clauses() -> None:
+    # "ASK{}" once became "ASKFROM <...> {}", which Virtuoso refused
+    written = with_dataset("ASK{ ?s ?p ?o }", default=G, named=[])
+    assert written is not None and written.startswith("ASK FROM ")
+    assert bool(ox.Store().query(written)) is False  # it parses (an empty store)
+    excluded = with_dataset("SELECT *{ ?s ?p ?o }", excluded=G[:1])
+    assert excluded == f"SELECT * NOT FROM <{G[0]}> NOT FROM NAMED <{G[0]}> {{ ?s ?p ?o }}"
