@@ -11,8 +11,9 @@ over SPARQL 1.1 Query, Update and the Graph Store Protocol.
 * **Virtuoso** (``virtuoso-t``): ``/sparql`` for queries, ``/sparql-auth`` for updates and
   ``/sparql-graph-crud-auth`` for the Graph Store Protocol, both with HTTP digest auth
   (user and password in the URL: ``http://dba:secret@host:8890/``). Its default graph holds
-  system graphs too, so queries get the project's graphs as ``default-graph-uri`` and
-  ``named-graph-uri``. A document is replaced by one Graph Store Protocol ``PUT``, which
+  system graphs too, so queries get the project's graphs as ``FROM`` and ``FROM NAMED``
+  clauses (past :data:`UNION_LIST_MAX` graphs, the graphs it leaves out as ``NOT FROM``).
+  A document is replaced by one Graph Store Protocol ``PUT``, which
   is not atomic (best effort: a reader may see it half-written, and a failure during the
   upload may leave it so; the next ingest of the document repairs it). ``timeout``
   bounds each query on the server; an answer cut by it (``X-SQL-State: S1TAT``) is a
@@ -25,7 +26,8 @@ is stale, a *generation* token that every write through mandategraph changes (th
 result cache of :mod:`mandategraph.graph.sparql.remote_executor` keys on it), and, for
 servers whose union is an explicit list, the *records* of the project's graphs: each
 write records the graphs it wrote in the same update as its new token, so the union is
-read from a few triples instead of a scan of every quad (see :meth:`RemoteStore.project_graphs`).
+read from a few triples instead of a scan of every quad (see
+:mod:`mandategraph.graph.remote_graphs`).
 
 Results come back as pyoxigraph objects (SELECT/ASK parsed from SPARQL JSON, graphs from
 N-Triples), so everything downstream (pages, canned queries, serializers) is the same as
@@ -34,8 +36,6 @@ for the embedded store.
 
 from __future__ import annotations
 
-import time
-import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -44,39 +44,27 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from mandategraph.errors import StoreError, UnknownFormatError
+from mandategraph.errors import UnknownFormatError
+from mandategraph.graph.remote_graphs import (
+    _SUMMARY,
+    META_GRAPH,
+    PROJECT_PREFIX,
+    ProjectGraphs,
+)
 from mandategraph.graph.sparql.formats import EXPORT_FORMATS
 from mandategraph.graph.sparql.text import names_dataset, with_dataset, with_values
 from mandategraph.graph.sparql_client import DEFAULT_TIMEOUT, SparqlClient, connect, query_form
 from mandategraph.graph.store import MEMORY, GraphCount, Store, _to_ox, triples_of
 from mandategraph.ontology.namespaces import GRAPH, PREFIXES
 
-#: The graph of mandategraph's own bookkeeping on a server (outside the project's graphs).
-META_GRAPH = "urn:mandategraph:meta"
 _STALE = "urn:mandategraph:inferredStale"
-_GENERATION = "urn:mandategraph:generation"
-#: The project's graphs: what the union default graph is made of.
-PROJECT_PREFIX = str(GRAPH)
 #: The update that marks ``graph/inferred`` stale.
 STALE_UPDATE = f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_STALE}> true }} }}"
-#: ``<META> <_RECORD> <g>``: ``g`` is one of the project's graphs, recorded by the write
-#: through mandategraph that made it.
-_RECORD = "urn:mandategraph:graph"
-#: ``<META> <_RECORDED> true``: the records cover every project graph on the server (set
-#: by :meth:`RemoteStore.register_graphs`, after a scan); without it the union is scanned.
-_RECORDED = "urn:mandategraph:graphsRecorded"
-#: How many graph names one ``INSERT DATA`` records (Virtuoso takes about 5,000 triples).
-RECORD_CHUNK = 1000
-#: ``<META> <_SUMMARY> <g>``: ``g`` is a summary of a canned query (left out of the union).
-_SUMMARY = "urn:mandategraph:summaryGraph"
 #: Past this many project graphs, Virtuoso's union is written as the graphs it leaves
 #: out (``NOT FROM``), not as a list of ``FROM``: a query with 1,000 ``FROM`` takes up to
 #: 0.08 s more, with 4,000 about 0.9 s, and from about 5,000 Virtuoso refuses it ("Too
 #: many arguments").
 UNION_LIST_MAX = 1000
-#: How long a scanned list of the project's graphs is reused by a store that cannot record
-#: it (read-only, and nothing recorded on the server yet).
-GRAPH_LIST_SECONDS = 1.0
 #: How long a whole-graph transfer may take (seconds).
 TRANSFER_SECONDS = 600.0
 #: The most bytes of N-Triples one Graph Store Protocol request of a summary carries:
@@ -161,7 +149,7 @@ class RemoteQuads:
             yield ox.NamedNode(name)
 
 
-class RemoteStore(Store):
+class RemoteStore(ProjectGraphs, Store):
     """A :class:`~mandategraph.graph.store.Store` on a SPARQL server (see the module)."""
 
     remote = True
@@ -177,15 +165,7 @@ class RemoteStore(Store):
         self._inner = None  # type: ignore[assignment]
         self._stale_in_memory = False
         self.dataset = None  # type: ignore[assignment]
-        # the recorded list, and the generation token read before it
-        self._recorded: tuple[str, list[str]] | None = None
-        # a scanned list, when, and the token read before it (no records on the server,
-        # a store that cannot write them)
-        self._scanned: tuple[float, str, list[str]] = (0.0, "", [])
-        # the last bookkeeping read: generation token, graphs recorded, summary graphs
-        self._bookkept: tuple[str, bool, list[str]] = ("", False, [])
-        # the graphs that are not the project's, when, and the token read before them
-        self._others: tuple[float, str, list[str]] = (0.0, "", [])
+        self._init_graphs()
         self.union_list_max = UNION_LIST_MAX
 
     @classmethod
@@ -279,169 +259,6 @@ class RemoteStore(Store):
     def _put_graph(self, name: str, body: bytes, *, method: str = "PUT") -> None:
         self.client.put_graph(name, body, method=method,
                               timeout=max(self.timeout, TRANSFER_SECONDS))
-
-    # -- the project's graphs -----------------------------------------------------------
-
-    @staticmethod
-    def is_project_graph(name: str) -> bool:
-        """Whether a graph is one of the project's (not bookkeeping, nor a server's own)."""
-        return name.startswith(PROJECT_PREFIX)
-
-    def _scan_graphs(self) -> list[str]:
-        """The project's graphs found by a scan of every quad (seconds at 10M triples)."""
-        rows = self.select_raw(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            f"FILTER(STRSTARTS(STR(?g), \"{PROJECT_PREFIX}\")) }}",
-            dataset=False,
-        )
-        return sorted(row["g"].value for row in rows)  # type: ignore[union-attr, index]
-
-    def _bookkeeping(self) -> tuple[str, bool]:
-        """The generation token and whether the graphs are recorded: one small query
-        (which reads the summary graphs too, kept for :meth:`_other_graphs`)."""
-        rows = self.select_raw(
-            f"SELECT ?p ?v WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> ?p ?v "
-            f"FILTER(?p IN (<{_GENERATION}>, <{_RECORDED}>, <{_SUMMARY}>)) }} }}",
-            dataset=False,
-        )
-        tokens: list[str] = []
-        summaries: list[str] = []
-        recorded = False
-        for row in rows:  # type: ignore[union-attr]
-            predicate, value = row["p"].value, row["v"].value  # type: ignore[index]
-            if predicate == _GENERATION:
-                tokens.append(value)
-            elif predicate == _SUMMARY:
-                summaries.append(value)
-            else:
-                recorded = True
-        # every token, not one: two writers at once may leave two, and one of them may
-        # stay the same while the other's records arrive
-        token = "|".join(sorted(tokens))
-        self._bookkept = (token, recorded, summaries)
-        return token, recorded
-
-    def _other_graphs(self, graphs: list[str]) -> list[str]:
-        """Every graph on the server but the project's ``graphs`` (as just read by
-        :meth:`project_graphs`): the bookkeeping, the summaries, the server's own graphs,
-        other tools' graphs, project graphs not recorded. A scan of every quad, reused
-        while the generation token is the same (for :data:`GRAPH_LIST_SECONDS` at most
-        when the graphs are not recorded), with the summary graphs recorded since: a
-        graph another tool writes joins the union until the next write through
-        mandategraph (or that second)."""
-        token, recorded, summaries = self._bookkept
-        listed, was, others = self._others
-        if not listed or was != token or (
-                not recorded and time.monotonic() - listed >= GRAPH_LIST_SECONDS):
-            # the FILTER keeps every graph, and takes Virtuoso 7.2 from 31 s to 0.05 s
-            # on 6,000 graphs of one triple
-            rows = self.select_raw(
-                "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?g)) }",
-                dataset=False)
-            ours = set(graphs)
-            others = sorted(name for name in (row["g"].value  # type: ignore[index]
-                                              for row in rows)  # type: ignore[union-attr]
-                            if name not in ours)
-            self._others = (time.monotonic(), token, others)
-        return sorted({*others, *summaries, META_GRAPH})
-
-    def project_graphs(self, *, fresh: bool = False) -> list[str]:
-        """The names of the project's graphs on the server, sorted.
-
-        Read from their records in :data:`META_GRAPH` (see :meth:`register_graphs`): the
-        generation token first, then the records only when the token changed since they
-        were last read (every record is written with a new token, so a list read after its
-        token is never older than it). Without records, a scan of every quad, which a store
-        that can write records at once (one that cannot reuses it while the token is the
-        same, for :data:`GRAPH_LIST_SECONDS` at most: other tools change no token).
-        ``fresh``: always the scan (graphs written by other tools, which leave no record,
-        are found too).
-        """
-        if fresh:
-            return self._scan_graphs()
-        token, recorded = self._bookkeeping()
-        if recorded:
-            if self._recorded is not None and self._recorded[0] == token:
-                return self._recorded[1]
-            rows = self.select_raw(
-                f"SELECT ?g WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_RECORD}> ?g }} }}",
-                dataset=False,
-            )
-            names = sorted({row["g"].value for row in rows  # type: ignore[union-attr, index]
-                            if self.is_project_graph(row["g"].value)})  # type: ignore[index]
-            self._recorded = (token, names)
-            return names
-        listed, was, names = self._scanned
-        if listed and was == token and time.monotonic() - listed < GRAPH_LIST_SECONDS:
-            return names
-        names = self._scan_graphs()
-        if not self.read_only:
-            try:
-                self.update_raw(self._record_update(names, complete=True))
-                return names
-            except StoreError:
-                pass  # a user without the right to write: scan again later
-        self._scanned = (time.monotonic(), token, names)
-        return names
-
-    def register_graphs(self) -> list[str]:
-        """Record every project graph on the server (a scan of every quad) in
-        :data:`META_GRAPH`, with a new generation: the graphs written by other tools (a
-        bulk loader) join the union. Records are only added (a graph dropped since stays
-        listed, and adds nothing to the union), so a write recording its graph at the same
-        time is never lost.
-
-        Returns:
-            The project's graphs found.
-        """
-        names = self._scan_graphs()
-        self.update_raw(self._record_update(names, complete=True))
-        self._recorded = None
-        return names
-
-    @staticmethod
-    def _record_update(names: Sequence[str], *, complete: bool = False) -> str:
-        """A new generation token with records of ``names`` (``complete``: and the mark
-        that the records cover the server), as one SPARQL update."""
-        token = uuid.uuid4().hex
-        chunks = [names[i:i + RECORD_CHUNK] for i in range(0, len(names), RECORD_CHUNK)]
-        operations = [
-            f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_GENERATION}> ?v }} }}"
-        ]
-        # the token and the mark go with the last records: the mark never precedes them
-        for chunk in chunks[:-1]:
-            objects = ", ".join(f"<{n}>" for n in chunk)
-            operations.append(
-                f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_RECORD}> {objects} }} }}"
-            )
-        last = [f"<{META_GRAPH}> <{_GENERATION}> \"{token}\" ."]
-        if chunks:
-            last.append(f"<{META_GRAPH}> <{_RECORD}> {', '.join(f'<{n}>' for n in chunks[-1])} .")
-        if complete:
-            last.append(f"<{META_GRAPH}> <{_RECORDED}> true .")
-        operations.append(f"INSERT DATA {{ GRAPH <{META_GRAPH}> {{ {' '.join(last)} }} }}")
-        return " ;\n".join(operations)
-
-    def generation(self) -> str:
-        """The token every write through mandategraph changes ("" before the first)."""
-        rows = self.select_raw(
-            f"SELECT ?v WHERE {{ GRAPH <{META_GRAPH}> {{ <{META_GRAPH}> <{_GENERATION}> ?v }} }}",
-            dataset=False,
-        )
-        # every token (two writers at once may leave two): any write changes the key
-        return "|".join(sorted(row["v"].value for row in rows))  # type: ignore[union-attr, index]
-
-    def _bump(self, graphs: Sequence[str] = ()) -> str:
-        """The update of a new generation token, recording the graphs just written."""
-        return self._record_update([str(g) for g in graphs])
-
-    def touched(self, graphs: Sequence[str] | None = None) -> None:
-        """Record a write made outside :meth:`replace_graph` (new generation): of
-        ``graphs``, or, when not known (a SPARQL update), of every graph (a scan)."""
-        if graphs is None:
-            self.register_graphs()
-        else:
-            self.update_raw(self._bump(graphs))
 
     # -- writing -------------------------------------------------------------------------
 

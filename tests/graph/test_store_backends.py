@@ -327,7 +327,7 @@ def test_thousands_of_graphs_are_recorded_in_chunks_the_server_takes(
     open_backend: Opener,
 ) -> None:
     # Virtuoso takes about 5,000 triples in one INSERT DATA: the records go in chunks
-    import mandategraph.graph.remote_store as remote
+    import mandategraph.graph.remote_graphs as remote
 
     writer = explicit_union(open_backend())
     writer.replace_graph(G1, DOC_A)
@@ -343,7 +343,7 @@ def test_thousands_of_graphs_are_recorded_in_chunks_the_server_takes(
 def test_records_arriving_beside_another_writer_s_token_are_read(open_backend: Opener) -> None:
     # two writers bumping at once may leave two tokens; the smallest may stay while the
     # other writer's records arrive: the records are read again all the same
-    import mandategraph.graph.remote_store as remote
+    import mandategraph.graph.remote_graphs as remote
 
     writer = explicit_union(open_backend())
     writer.replace_graph(G1, DOC_A)
