@@ -262,10 +262,7 @@ def engine_store(engine: str, folder: Path, data: Path, figures: dict[str, Any],
         if summary_budget is not None:
             with oxigraph_server(folder, timeout_s=max(1, int(summary_budget))) as url:
                 store = open_store(url)
-                store.touched()
-                store.replace_graph(ONTOLOGY_GRAPH, ontology)
-                figures["load_s"] = time.perf_counter() - started
-                store_summaries(store, figures, summary_budget)
+                finish_server_load(store, ontology, figures, started, summary_budget)
                 store.close()
         # the server stops a query at the budget itself (it takes no timeout per request)
         server: Any = oxigraph_server(folder, timeout_s=max(1, int(budget)))
@@ -282,11 +279,7 @@ def engine_store(engine: str, folder: Path, data: Path, figures: dict[str, Any],
         try:
             figures["location"] = url
             if "summaries_s" not in figures:  # not written already (and made stale)
-                store.touched()
-                store.replace_graph(ONTOLOGY_GRAPH, ontology)
-                figures["load_s"] = time.perf_counter() - started
-                if summary_budget is not None:
-                    store_summaries(store, figures, summary_budget)
+                finish_server_load(store, ontology, figures, started, summary_budget)
             yield store
         finally:
             store.close()
@@ -321,6 +314,19 @@ def rdflib_runner(dataset: Any, budget: float) -> Callable[[str, int | None], An
                      truncated=truncated)
 
     return run
+
+
+def finish_server_load(store: Any, ontology: Any, figures: dict[str, Any], started: float,
+                       summary_budget: float | None) -> None:
+    """After a server's bulk load: a new generation, the ontology, the load time, and the
+    summaries with ``summary_budget``."""
+    from mandategraph.ontology.namespaces import ONTOLOGY_GRAPH
+
+    store.touched()
+    store.replace_graph(ONTOLOGY_GRAPH, ontology)
+    figures["load_s"] = time.perf_counter() - started
+    if summary_budget is not None:
+        store_summaries(store, figures, summary_budget)
 
 
 def store_summaries(store: Any, figures: dict[str, Any], budget: float) -> None:
