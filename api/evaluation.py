@@ -167,7 +167,7 @@ def query_rows(store: Store, name: str) -> list[dict[str, str | None]]:
     """The rows of a canned query as dicts of plain strings (unbound: ``None``)."""
     from mandategraph.queries.catalog import get_query
 
-    table = to_table(store.query(get_query(name).sparql()))
+    table = to_table(store.query(get_query(name).on(store.engine).sparql()))
     return [dict(zip(table.columns, row, strict=True)) for row in table.rows]
 
 

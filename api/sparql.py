@@ -488,10 +488,11 @@ def with_prefixes(text: str) -> str:
     return "\n".join([*lines[:at], *needed, *lines[at:]]) + "\n"
 
 
-def editor_queries() -> list[dict[str, str]]:
-    """The canned queries as the SPARQL editor offers them (defaults bound)."""
+def editor_queries(engine: str = "oxigraph") -> list[dict[str, str]]:
+    """The canned queries as the SPARQL editor offers them (defaults bound), in the
+    text the store's ``engine`` runs."""
     found = []
-    for query in load_catalog().values():
+    for query in (q.on(engine) for q in load_catalog().values()):
         try:
             text = query.sparql()
         except MandategraphError:
@@ -506,7 +507,7 @@ def sparql_page(request: Request) -> HTMLResponse:
     vendor = STATIC_DIR / "vendor" / "yasgui" / "yasgui.min.js"
     return render(request, "sparql.html", {
         "title": "SPARQL",
-        "queries": editor_queries(),
+        "queries": editor_queries(request.app.state.store.engine),
         "assets": vendor.is_file(),
     })
 

@@ -160,6 +160,7 @@ class RemoteStore(ProjectGraphs, Store):
         self.location = client.location
         self.read_only = read_only
         self.server = client.server
+        self.engine = client.server.kind
         self.client = client
         self.timeout = timeout
         self._inner = None  # type: ignore[assignment]

@@ -107,6 +107,9 @@ class Store:
 
     #: whether the data lives on a SPARQL server (:mod:`mandategraph.graph.remote_store`)
     remote = False
+    #: the engine that answers the queries (``oxigraph``, ``virtuoso``, ``sparql``): a
+    #: canned query may have a text of its own for it (``queries/engines/``)
+    engine = "oxigraph"
 
     def __init__(self, inner: ox.Store, *, location: str, read_only: bool = False) -> None:
         self.location = location

@@ -114,7 +114,7 @@ def canned(name: str, *, store: Store, **params: str) -> list[Row]:
         mandategraph.errors.BadParameterError: a parameter it does not take, or a
             value that does not fit.
     """
-    return query(get_query(name).sparql(params), store=store)
+    return query(get_query(name).on(store.engine).sparql(params), store=store)
 
 
 def ingest(paths: str | Path | Iterable[str | Path], *, store: Store) -> list[IngestResult]:

@@ -27,13 +27,19 @@ first in a subquery there, and computes its costly columns for that page only (t
 parameters, so the ``VALUES`` block goes where the file has a line ``# PARAMETERS``
 (at the start of the subquery's group) rather than in the top-level group, which a
 subquery does not see.
+
+Where one engine answers a query's text wrongly or slowly and another text answers it
+right, the other text is ``queries/engines/<engine>/<name>.rq`` (the same columns, the
+same parameters and marks; no header of its own), and :meth:`CannedQuery.on` gives the
+query as that engine runs it. ``<engine>`` is a store's :attr:`engine`: ``oxigraph``
+(the embedded store and ``oxigraph serve``), ``virtuoso`` or ``sparql`` (any other).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,6 +54,9 @@ from mandategraph.graph.sparql.text import syntax_error, with_values
 from mandategraph.ontology.namespaces import PREFIXES
 
 QUERIES_DIR = Path(__file__).resolve().parent
+
+#: The folder of engine-specific texts, one sub-folder per engine.
+ENGINES_DIR = "engines"
 
 #: Parameter types and how a text value becomes an RDF term.
 PARAM_TYPES = ("code", "state", "string", "integer", "year", "iri")
@@ -145,6 +154,16 @@ class CannedQuery:
     #: and then, for each parameter, the filter over its columns that stands for it (or
     #: ``None``: a value of it is answered by the query itself).
     materialize: tuple[tuple[str, str | None], ...] | None = None
+    #: Texts of this query for one engine each: (engine, text), see :meth:`on`.
+    engines: tuple[tuple[str, str], ...] = ()
+
+    def on(self, engine: str) -> CannedQuery:
+        """This query as ``engine`` runs it: with that engine's own text, if it has one
+        (``queries/engines/<engine>/<name>.rq``), else itself."""
+        for name, text in self.engines:
+            if name == engine:
+                return replace(self, text=text, engines=())
+        return self
 
     def bindings(self, values: Mapping[str, str] | None = None) -> dict[str, Identifier]:
         """Bindings for the engine from text values, with the declared defaults.
@@ -328,7 +347,45 @@ def load_catalog(directory: Path = QUERIES_DIR) -> dict[str, CannedQuery]:
     for path in sorted(directory.glob("*.rq")):
         if _NAME.match(path.stem):
             catalog[path.stem] = load_query(path)
+    engines = directory / ENGINES_DIR
+    for folder in sorted(p for p in engines.iterdir() if p.is_dir()) if engines.is_dir() else []:
+        for path in sorted(folder.glob("*.rq")):
+            query = catalog.get(path.stem)
+            if query is None:
+                raise BadParameterError(f"{path}: no canned query named {path.stem!r}")
+            text = _engine_text(query, path)
+            catalog[query.name] = replace(query, engines=(*query.engines, (folder.name, text)))
     return catalog
+
+
+def _engine_text(query: CannedQuery, path: Path) -> str:
+    """The text of ``path``, one engine's text of ``query``: it must parse, answer the
+    same columns and keep the query's marks (``# PAGE``, ``# PARAMETERS``).
+
+    Raises:
+        QuerySyntaxError: the text does not parse.
+        BadParameterError: other columns or marks than the query's.
+    """
+    text = path.read_text(encoding="utf-8")
+    where = f"query {query.name!r} for {path.parent.name}"
+    try:
+        columns = ox.Store().query(text, prefixes=PREFIXES).variables  # type: ignore[union-attr]
+        ours = ox.Store().query(query.text, prefixes=PREFIXES).variables  # type: ignore[union-attr]
+    except SyntaxError as exc:
+        error = syntax_error(exc, text)
+        raise QuerySyntaxError(f"{where}: {error.message}", line=error.line,
+                               column=error.column, detail=error.detail) from exc
+    except AttributeError as exc:  # not a SELECT: no variables
+        raise BadParameterError(f"{where}: a canned query's text must be a SELECT") from exc
+    if [v.value for v in columns] != [v.value for v in ours]:
+        raise BadParameterError(
+            f"{where}: its columns {[v.value for v in columns]} are not the query's "
+            f"{[v.value for v in ours]}")
+    for mark, label in ((PAGE_MARK, "# PAGE"), (PARAMETERS_MARK, "# PARAMETERS")):
+        if bool(mark.search(text)) != bool(mark.search(query.text)):
+            raise BadParameterError(f"{where}: the {label!r} line must be there as in the "
+                                    "query's own text, or in neither")
+    return text
 
 
 def get_query(name: str, *, directory: Path = QUERIES_DIR) -> CannedQuery:

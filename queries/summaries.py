@@ -169,6 +169,7 @@ def _answer(store: Store, query: CannedQuery, options: dict[str, Any]) -> tuple[
     its page first, or from the function that computes it (:data:`COMPUTED`)."""
     if query.name in COMPUTED:
         return _serialize(query, list(query.columns), COMPUTED[query.name](store, **options))
+    query = query.on(store.engine)
     if not query.pages_inside:
         return _rows(query, store.query(query.sparql(unbound=True), **options))
     bodies, count, number = [], 0, 1
@@ -319,6 +320,7 @@ def canned_sparql(
     text = summary_sparql(query, values, page=page, next_row=next_row, limit=limit)
     if text is not None and query.name in fresh(store, [query]):
         return text
+    query = query.on(store.engine)
     if page is None and limit is not None and query.pages_inside:
         # the rows the caller keeps, plus one that says the answer was cut: a query that
         # selects its page first computes its columns for those only
