@@ -71,7 +71,7 @@ def run(name: str, sizes: list[int], repeat: int) -> dict[str, float]:
             store.replace_graph(GRAPH["bench"], [])
             build(store, corpus=PROJECT_ROOT / "corpus", reason=False)
             for query_name, query in load_catalog().items():
-                text = query.sparql({})
+                text = query.on(store.engine).sparql({})
                 times = []
                 for _ in range(repeat + 1):
                     started = time.perf_counter()

@@ -381,7 +381,9 @@ def run_worker(engine: str, data: Path, folder: Path, *, repeat: int, slow: floa
             def text_of(query: Any, page: Any = None) -> Callable[[], str]:
                 if summarized:
                     return lambda: canned_sparql(store, query, {}, page=page, limit=MAX_ROWS)
-                return lambda: query.sparql({}, page=page)  # type: ignore[no-any-return]
+                # the engine's own text of the query, if it has one (rdflib: the query's)
+                mine = query.on(getattr(store, "engine", "rdflib"))
+                return lambda: mine.sparql({}, page=page)  # type: ignore[no-any-return]
 
             runs_of: list[tuple[str, Callable[[], str]]] = []
             for name, query in catalog.items():
@@ -480,7 +482,7 @@ def endpoint_pairs(engine: str, location: str, catalog: dict[str, Any], *, repea
             # as the product asks it: with the row cap, which a summary reads as a range
             # of row numbers (the summary's whole text with a LIMIT computes every row)
             text = (canned_sparql(store, query, {}, limit=MAX_ROWS) if summarized
-                    else query.sparql({}))
+                    else query.on(store.engine).sparql({}))
             capped = limit_select(text, MAX_ROWS)
             sent = capped[0] if capped else text
 
