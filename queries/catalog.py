@@ -28,10 +28,10 @@ parameters, so the ``VALUES`` block goes where the file has a line ``# PARAMETER
 (at the start of the subquery's group) rather than in the top-level group, which a
 subquery does not see.
 
-Where one engine answers a query's text wrongly or slowly and another text answers it
-right, the other text is ``queries/engines/<engine>/<name>.rq`` (the same columns, the
-same parameters and marks; no header of its own), and :meth:`CannedQuery.on` gives the
-query as that engine runs it. ``<engine>`` is a store's :attr:`engine`: ``oxigraph``
+Where an engine answers a query's text far slower than another text of the same question,
+that engine has its own text, ``queries/engines/<engine>/<name>.rq`` (the same columns,
+parameters and marks; no header of its own), and :meth:`CannedQuery.on` gives the query
+as that engine runs it. ``<engine>`` is a store's :attr:`engine`: ``oxigraph``
 (the embedded store and ``oxigraph serve``), ``virtuoso`` or ``sparql`` (any other).
 """
 
