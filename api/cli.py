@@ -8,6 +8,7 @@ User mistakes print one line ``error: ...`` on stderr, never a traceback.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from enum import StrEnum
@@ -40,6 +41,7 @@ from mandategraph.api.cli_support import (
     state,
     warn_if_stale,
     write_output,
+    write_streamed,
 )
 from mandategraph.api.codes import check_codes
 from mandategraph.api.settings import get_settings
@@ -387,8 +389,8 @@ def export(
     """Export the store: nq/trig/jsonld keep the named graphs, ttl/nt/xml give the union."""
     assert fmt.value in EXPORT_FORMATS
     with open_store(write=False) as store:
-        body = store.export(fmt.value)
-    write_output(body, output)
+        # written as it is read: a store of 10,000 reports is gigabytes of N-Quads
+        write_streamed(functools.partial(store.export_to, fmt.value), output)
 
 
 @app.command()

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import typer
 from rich.console import Console
@@ -116,6 +116,28 @@ def write_output(body: bytes, output: Path | None) -> None:
     except OSError as exc:
         raise StoreError(f"cannot write {output}: {exc.strerror}") from exc
     err.print(f"wrote {len(body)} bytes to {output}", highlight=False)
+
+
+def write_streamed(write: Callable[[BinaryIO], None], output: Path | None) -> None:
+    """Write what ``write`` writes to ``output``, whole or not at all (into a file beside
+    it, renamed when done), or to stdout when no file is given."""
+    if output is None:
+        write(sys.stdout.buffer)
+        sys.stdout.flush()
+        return
+    part = output.with_name(output.name + ".part")
+    try:
+        with part.open("wb") as handle:
+            write(handle)
+        size = part.stat().st_size
+        part.replace(output)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise StoreError(f"cannot write {output}: {exc.strerror}") from exc
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    err.print(f"wrote {size} bytes to {output}", highlight=False)
 
 
 def print_results(results: Any, fmt: QueryFormat, *, noun: str) -> None:

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -478,6 +478,13 @@ class RemoteStore(ProjectGraphs, Store):
             known = ", ".join(EXPORT_FORMATS)
             raise UnknownFormatError(f"unknown export format {fmt!r} (known: {known})")
         return self.snapshot().export(fmt)
+
+    def export_to(self, fmt: str, out: BinaryIO) -> None:
+        """Serialize the project's graphs into ``out`` (see :meth:`Store.export_to`)."""
+        if fmt not in EXPORT_FORMATS:
+            known = ", ".join(EXPORT_FORMATS)
+            raise UnknownFormatError(f"unknown export format {fmt!r} (known: {known})")
+        self.snapshot().export_to(fmt, out)
 
     def triples(self, graph: URIRef | None = None) -> Iterator[tuple[Node, Node, Node]]:
         """All triples of one named graph (or of the union), as rdflib terms."""

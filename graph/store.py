@@ -39,7 +39,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
@@ -528,11 +528,24 @@ class Store:
         }
 
     def export(self, fmt: str) -> bytes:
-        """Serialize the store.
+        """Serialize the store (in memory: :meth:`export_to` writes a large one out as it
+        goes).
 
         Args:
             fmt: ``nq``, ``trig`` or ``jsonld`` keep the named graphs; ``ttl``, ``nt``
                 and ``xml`` give the union of all graphs as plain triples.
+
+        Raises:
+            UnknownFormatError: ``fmt`` is not one of
+                :data:`~mandategraph.graph.sparql.formats.EXPORT_FORMATS`.
+        """
+        out = io.BytesIO()
+        self.export_to(fmt, out)
+        return out.getvalue()
+
+    def export_to(self, fmt: str, out: BinaryIO) -> None:
+        """Serialize the store into ``out`` as it is read (see :meth:`export`): every
+        format but ``ttl`` (grouped by subject in memory) streams.
 
         Raises:
             UnknownFormatError: ``fmt`` is not one of
@@ -545,15 +558,15 @@ class Store:
         with self._faults(doing="read"):
             if quads:
                 prefixes = PREFIXES if fmt == "trig" else None
-                return self._inner.dump(format=rdf_format, prefixes=prefixes)  # type: ignore[return-value]
+                self._inner.dump(out, format=rdf_format, prefixes=prefixes)
+                return
             union = self._inner.query(
                 "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
             )
-            out = io.BytesIO()
             if fmt == "ttl":
-                return _grouped_turtle(union)  # type: ignore[arg-type]
+                out.write(_grouped_turtle(union))  # type: ignore[arg-type]
+                return
             ox.serialize(union, out, format=rdf_format)  # type: ignore[arg-type]
-            return out.getvalue()
 
     def triples(self, graph: URIRef | None = None) -> Iterator[tuple[Node, Node, Node]]:
         """All triples of one named graph (or of the union), as rdflib terms."""

@@ -98,6 +98,38 @@ def test_export_nq_parses_back_to_the_same_quads(runner: CliRunner, store_args: 
     assert len(list(parsed.quads((None, None, None, None)))) == stored
 
 
+@pytest.mark.parametrize("fmt", ["nq", "nt"])
+def test_export_to_a_file_streams_the_same_statements(
+    runner: CliRunner, store_args: list[str], built_store, tmp_path: Path, fmt: str
+) -> None:
+    target = tmp_path / f"dump.{fmt}"
+    code, _out, err = run(runner, *store_args, "export", "--format", fmt, "-o", str(target))
+    assert code == 0
+    assert f"wrote {target.stat().st_size} bytes to" in err
+    assert target.read_bytes() == built_store.export(fmt)
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_an_export_that_fails_leaves_the_file_before_it(tmp_path: Path) -> None:
+    from mandategraph.api.cli_support import write_streamed
+    from mandategraph.errors import StoreError
+
+    target = tmp_path / "dump.nq"
+    target.write_bytes(b"the export of yesterday\n")
+
+    def half_then_fail(out) -> None:  # type: ignore[no-untyped-def]
+        out.write(b"<a> <b> <c> .\n")
+        raise StoreError("the store failed while it was read")
+
+    with pytest.raises(StoreError, match="failed while it was read"):
+        write_streamed(half_then_fail, target)
+    assert target.read_bytes() == b"the export of yesterday\n"
+    assert not list(tmp_path.glob("*.part"))
+    code, _out, err = run(CliRunner(), "--store", "memory", "export", "-f", "nq", "-o",
+                          str(tmp_path / "missing" / "dump.nq"))
+    assert code != 0 and "cannot write" in err and "Traceback" not in err
+
+
 def test_export_ttl_parses_back_to_the_union(runner: CliRunner, store_args: list[str],
                                              built_store) -> None:
     code, out, _err = run(runner, *store_args, "export", "--format", "ttl")
