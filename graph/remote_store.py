@@ -472,15 +472,9 @@ class RemoteStore(ProjectGraphs, Store):
         copy.extend(ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)  # type: ignore[arg-type, index, union-attr]
         return Store(copy, location=MEMORY)
 
-    def export(self, fmt: str) -> bytes:
-        """Serialize the project's graphs (see :meth:`Store.export`)."""
-        if fmt not in EXPORT_FORMATS:
-            known = ", ".join(EXPORT_FORMATS)
-            raise UnknownFormatError(f"unknown export format {fmt!r} (known: {known})")
-        return self.snapshot().export(fmt)
-
     def export_to(self, fmt: str, out: BinaryIO) -> None:
-        """Serialize the project's graphs into ``out`` (see :meth:`Store.export_to`)."""
+        """Serialize the project's graphs into ``out`` (see :meth:`Store.export_to`): a
+        copy of them in memory first, so a server's store is not streamed."""
         if fmt not in EXPORT_FORMATS:
             known = ", ".join(EXPORT_FORMATS)
             raise UnknownFormatError(f"unknown export format {fmt!r} (known: {known})")
