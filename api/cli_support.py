@@ -106,16 +106,9 @@ def open_store(*, write: bool) -> Store:
 
 
 def write_output(body: bytes, output: Path | None) -> None:
-    """Write ``body`` to ``output``, or to stdout when no file is given."""
-    if output is None:
-        sys.stdout.buffer.write(body)
-        sys.stdout.flush()
-        return
-    try:
-        output.write_bytes(body)
-    except OSError as exc:
-        raise StoreError(f"cannot write {output}: {exc.strerror}") from exc
-    err.print(f"wrote {len(body)} bytes to {output}", highlight=False)
+    """Write ``body`` to ``output`` (whole or not at all), or to stdout when no file is
+    given."""
+    write_streamed(lambda out: out.write(body), output)
 
 
 def write_streamed(write: Callable[[BinaryIO], None], output: Path | None) -> None:
