@@ -171,7 +171,8 @@ class SparqlClient:
 
         Raises:
             QueryTimeoutError: the server cut the answer at its timeout (Virtuoso's
-                ``S1TAT``, even with status 200), or answered 408/504.
+                ``S1TAT``, even with status 200, or its ``HY008`` cancellation), or
+                answered 408/504.
             QuerySyntaxError: it refused ``text`` (400).
             StoreError: any other failure (401/403: credentials).
         """
@@ -194,6 +195,12 @@ class SparqlClient:
             raise QueryTimeoutError(
                 f"the SPARQL server refused the query: it estimates it would run past its "
                 f"timeout ({message})"
+            )
+        if response.status_code >= 500 and "HY008" in message:
+            # SQL state HY008, "operation cancelled": Virtuoso gives up a query at its
+            # timeout this way when it has no partial answer to send (seen in CI)
+            raise QueryTimeoutError(
+                f"the SPARQL server cancelled the query at its timeout ({message})"
             )
         if response.status_code in (408, 504) or "timeout" in message.lower():
             raise QueryTimeoutError(f"the SPARQL server stopped the request: {message}")
