@@ -446,7 +446,7 @@ def pairs_in_child(location: str, *, repeat: int, slow: float, budget: float,
                    summarized: bool) -> dict[str, dict[str, float]]:
     """:func:`endpoint_pairs` of the on-disk store in a fresh process: in the worker
     that loaded 10M triples and computed the summaries, the pairs' read-only store
-    grew past 20 GB until the kernel killed it (twice, after 2 of 15 pairs), where a
+    grew past 20 GB until the kernel killed it (three runs, each after 2 of 15 pairs), where a
     fresh process ran all 15 within 350 MB."""
     command = [sys.executable, "-m", "benchmarks.bench_scale", "--pairs", location,
                "--repeat", str(repeat), "--slow", str(slow), "--budget", str(budget)]
