@@ -74,13 +74,17 @@ VIRTUOSO_DIFFERS = {
 }
 
 
+def differs_here(request: pytest.FixtureRequest, name: str) -> bool:
+    """Whether the test runs ``name`` on Virtuoso, which answers it otherwise."""
+    server = request.node.callspec.params.get("server_store", "")
+    return bool(server.startswith("virtuoso") and name in VIRTUOSO_DIFFERS)
+
+
 @pytest.mark.parametrize("name", list(load_catalog()))
 def test_each_canned_query_answers_as_on_the_embedded_store(
     name: str, server_store: Store, expected: dict[str, Rows], request: pytest.FixtureRequest
 ) -> None:
-    if request.node.callspec.params.get("server_store", "").startswith("virtuoso") and (
-        name in VIRTUOSO_DIFFERS
-    ):
+    if differs_here(request, name):
         assert normalized(server_store, name) != expected[name], (
             f"Virtuoso now answers {name} as the embedded store does: drop it from "
             "VIRTUOSO_DIFFERS and from the README")
@@ -95,9 +99,7 @@ def test_the_own_text_of_a_query_with_engine_texts_answers_alike_on_every_server
     # on this corpus the query's own text is right everywhere too (at 10,000 reports
     # Virtuoso loses rows of the mandate queries' own texts: engines/virtuoso/mandates.rq)
     own = normalized(server_store, name, own_text=True)
-    if request.node.callspec.params.get("server_store", "").startswith("virtuoso") and (
-        name in VIRTUOSO_DIFFERS
-    ):
+    if differs_here(request, name):
         assert own != expected[name]
         return
     assert own == expected[name]
